@@ -5,6 +5,7 @@ import { ClipRepository } from "./db/repositories/clips.ts";
 import { IndexTaskRepository } from "./db/repositories/index-tasks.ts";
 import { ProductionRepository } from "./db/repositories/productions.ts";
 import { createLogger, type Logger } from "./lib/logger.ts";
+import { SearchIndexRepository } from "./search/search-index.ts";
 
 /** Everything a command, route or job needs: config, database, repositories, logger. */
 export interface AppContext {
@@ -13,6 +14,7 @@ export interface AppContext {
   clips: ClipRepository;
   indexTasks: IndexTaskRepository;
   productions: ProductionRepository;
+  searchIndex: SearchIndexRepository;
   log: Logger;
   close(): Promise<void>;
 }
@@ -27,6 +29,7 @@ export async function createApp(config: Config = loadConfig()): Promise<AppConte
     clips: new ClipRepository(database),
     indexTasks: new IndexTaskRepository(database),
     productions: new ProductionRepository(database),
+    searchIndex: new SearchIndexRepository(database),
     log: createLogger(config.logLevel),
     close: () => database.close(),
   };

@@ -136,6 +136,22 @@ export class ClipRepository {
     return row;
   }
 
+  /** Re-analysis of a stored clip: fields, this source's tags and the keyframes, in one transaction. */
+  async saveAnalysis(id: string, patch: Partial<NewClip>, tags: TagInput[], frames: FrameInput[]): Promise<ClipRow> {
+    return withTransaction(this.database, async (tx) => {
+      const [row] = await tx.update(this.t.videoClips).set(patch).where(eq(this.t.videoClips.id, id)).returning();
+      if (!row) throw new Error(`clip ${id} vanished during re-analysis`);
+      const sources = [...new Set(tags.map((t) => t.source))];
+      if (sources.length) await tx.delete(this.t.semanticTags).where(and(eq(this.t.semanticTags.clipId, id), inArray(this.t.semanticTags.source, sources)));
+      const keep = new Set((await tx.select({ tag: this.t.semanticTags.tag }).from(this.t.semanticTags).where(eq(this.t.semanticTags.clipId, id))).map((r) => r.tag));
+      const fresh = dedupeTags(tags).filter((t) => !keep.has(t.tag));
+      if (fresh.length) await tx.insert(this.t.semanticTags).values(fresh.map((t) => ({ ...t, clipId: id })));
+      await tx.delete(this.t.clipFrames).where(eq(this.t.clipFrames.clipId, id));
+      if (frames.length) await tx.insert(this.t.clipFrames).values(frames.map((f) => ({ ...f, clipId: id })));
+      return row;
+    });
+  }
+
   async delete(id: string): Promise<boolean> {
     const rows = await this.db.delete(this.t.videoClips).where(eq(this.t.videoClips.id, id)).returning({ id: this.t.videoClips.id });
     return rows.length > 0;

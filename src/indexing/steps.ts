@@ -1,0 +1,50 @@
+/**
+ * The side effects of the indexing statechart, as named actors (STYLE.md: machines declare,
+ * actors act). Model sessions are created once per run and shared by every clip.
+ */
+import { fromPromise } from "xstate";
+import type { AppContext } from "../app.ts";
+import { analyseLocally } from "../analysis/score.ts";
+import type { IndexClipContext } from "../machines/index-clip.ts";
+import { sha256File } from "../media/hash.ts";
+import { probe, type ProbeResult } from "../media/probe.ts";
+import { createAudioPass } from "./audio-pass.ts";
+import type { IndexSteps } from "./service.ts";
+import { storeClip } from "./store.ts";
+import type { AudioSummary, ClipAnalysis, IndexInput, StoreResult, VisualSummary } from "./types.ts";
+import { createVisualPass } from "./visual-pass.ts";
+
+export interface IndexStepsHandle {
+  actors: IndexSteps;
+  dispose(): Promise<void>;
+}
+
+type PassInput = { input: IndexInput; probe: ProbeResult; fileHash: string };
+
+/** Builds the real steps: ffprobe, SHA-256, the visual and audio passes, local analysis, store. */
+export async function createIndexSteps(app: AppContext): Promise<IndexStepsHandle> {
+  const visual = createVisualPass(app);
+  const audio = createAudioPass(app);
+  const actors = {
+    probeClip: fromPromise<ProbeResult, { path: string }>(({ input, signal }) => probe(input.path, app.config.ffprobePath, signal)),
+    hashClip: fromPromise<{ fileHash: string; duplicateOf?: { externalId: string; filePath: string } }, { path: string }>(async ({ input, signal }) => {
+      const fileHash = await sha256File(input.path, signal);
+      const same = await app.clips.findByHash(fileHash);
+      // A failed attempt at the same bytes is no reason to skip: try again (it may be fixed now).
+      const duplicateOf = same && same.status !== "failed" && same.filePath !== input.path ? { externalId: same.externalId, filePath: same.filePath } : undefined;
+      return { fileHash, duplicateOf };
+    }),
+    visualPass: fromPromise<VisualSummary, PassInput>(({ input, signal }) => visual.run(input.input.path, input.probe, input.fileHash, signal)),
+    audioPass: fromPromise<AudioSummary, PassInput>(({ input, signal }) => audio.run(input.input.path, input.probe, signal)),
+    analyseClip: fromPromise<ClipAnalysis, { input: IndexInput; probe: ProbeResult; visual: VisualSummary; audio: AudioSummary }>(async ({ input }) =>
+      analyseLocally(input.visual, input.audio, input.probe.durationSeconds),
+    ),
+    storeClip: fromPromise<StoreResult, IndexClipContext>(({ input }) => storeClip(app, input, visual.similarity)),
+  };
+  return {
+    actors,
+    dispose: async () => {
+      await Promise.allSettled([visual.dispose(), audio.dispose()]);
+    },
+  };
+}

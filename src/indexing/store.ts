@@ -1,0 +1,130 @@
+import type { AppContext } from "../app.ts";
+import type { TagInput } from "../db/repositories/clips.ts";
+import type { IndexClipContext } from "../machines/index-clip.ts";
+import { buildDocument } from "../search/search-index.ts";
+import { decideRights, requiresAttribution } from "../rights/license.ts";
+import type { StoreResult } from "./types.ts";
+
+/** Fingerprint similarity at or above which two clips are linked as near-duplicates. */
+export const NEAR_DUPLICATE_THRESHOLD = 0.85;
+
+export type FingerprintSimilarity = (a: string[], b: string[]) => number;
+
+/**
+ * Writes one analysed clip (row, tags, keyframes) in a single transaction, then links
+ * near-duplicates. Idempotent: when a restored statechart re-runs this step after the row was
+ * committed, the existing row (same file hash) is returned instead of a second one.
+ */
+export async function storeClip(app: AppContext, ctx: IndexClipContext, similarity: FingerprintSimilarity): Promise<StoreResult> {
+  const { input, probe, visual, audio, analysis, fileHash } = ctx;
+  if (!probe || !visual || !audio || !analysis || !fileHash) throw new Error("store reached without a complete analysis");
+  const already = await app.clips.findByHash(fileHash);
+
+  // Licence: the command line or sheet first, then what the container itself says.
+  const licenseText = input.license ?? probe.tags.license ?? probe.tags.copyright ?? null;
+  const rights = decideRights(licenseText, app.config.approvedLicenses);
+  const origin = input.license ? (input.licenseOrigin ?? "given at index time") : licenseText ? "container metadata" : "none";
+  const attribution = requiresAttribution(rights.license) ? (input.provenance ?? probe.tags.artist ?? probe.tags.copyright ?? null) : null;
+
+  const candidates = (await app.clips.fingerprints()).filter((c) => c.id !== already?.id).map((c) => ({ ...c, similarity: similarity(visual.fingerprint, c.perceptualHash) }));
+  const near = candidates.filter((c) => c.similarity >= NEAR_DUPLICATE_THRESHOLD).sort((a, b) => b.similarity - a.similarity);
+
+  const a = analysis;
+  const tags: TagInput[] = a.tags;
+  const row = {
+    filePath: input.path,
+    fileHash,
+    durationSeconds: visual.durationSeconds || probe.durationSeconds,
+    resolutionWidth: probe.width || null,
+    resolutionHeight: probe.height || null,
+    fps: probe.fps || null,
+    fileSizeBytes: probe.fileSizeBytes,
+    codec: probe.videoCodec,
+    audioCodec: probe.audioCodec,
+    lastAnalyzedAt: new Date(),
+    status: "analyzed" as const,
+    statusReason: visual.absent.length + audio.absent.length ? `partial: ${[...visual.absent, ...audio.absent].map((x) => x.signal).join(", ")} absent` : null,
+    rightsCleared: rights.cleared,
+    rightsReason: `${rights.reason} (licence from ${origin})`,
+    license: licenseText,
+    attribution,
+    source: input.source ?? "user_upload",
+    sceneDescription: a.sceneDescription,
+    visualElements: a.visualElements,
+    keyMoments: a.keyMoments,
+    emotionalTone: a.emotionalTone,
+    intensity: a.intensity,
+    surpriseFactor: a.surpriseFactor,
+    viralPotential: a.viralPotential,
+    impactScore: a.impactScore,
+    narrativeArc: a.narrativeArc,
+    standalone: a.standalone,
+    pacing: a.pacing,
+    audioTranscript: audio.transcript || null,
+    transcriptWords: audio.words.map((w) => ({ word: w.word, start: w.start, end: w.end })),
+    soundEvents: [...new Set(audio.soundEvents.map((e) => e.event))],
+    soundEventSpans: audio.soundEvents.map((e) => ({ event: e.event, start: e.start, end: e.end, confidence: e.confidence, source: e.source })),
+    hasSpeech: audio.hasAudio ? audio.hasSpeech : false,
+    hasBackgroundMusic: audio.hasAudio ? audio.hasBackgroundMusic : false,
+    dominantFrequencyHz: audio.dominantFrequencyHz,
+    loudnessLufs: audio.integratedLufs,
+    detectedObjects: visual.objects.map((o) => ({ object: o.object, confidence: o.confidence, bbox: o.bbox, time: o.time })),
+    detectedActions: visual.actions,
+    faces: visual.faces.boxes,
+    faceCount: visual.faces.count,
+    onScreenText: visual.onScreenText.map((l) => l.text).join("\n") || null,
+    shots: visual.shots.map((s) => ({ start: s.start, end: s.end, kind: s.kind })),
+    motionCurve: visual.motionCurve,
+    perceptualHash: visual.fingerprint,
+    duplicateOf: near[0]?.id ?? null,
+    themeFailsAccidents: a.themes.fails_accidents,
+    themeExtremeSports: a.themes.extreme_sports,
+    themeComedy: a.themes.comedy,
+    themeWholesome: a.themes.wholesome,
+    themeInstantRegret: a.themes.instant_regret,
+    themeTutorialFail: a.themes.tutorial_fail,
+    themeAnimalAntics: a.themes.animal_antics,
+    themeEpicWins: a.themes.epic_wins,
+    scoreSources: a.scoreSources,
+    absentSignals: [...visual.absent, ...audio.absent],
+    embeddingId: visual.embeddingModel ? `${fileHash.slice(0, 16)}:${visual.embeddingModel}` : null,
+    thumbnailPath: visual.thumbnail.imagePath,
+    framesCachePath: visual.keyframes[0]?.imagePath.replace(/\/[^/]+$/, "") ?? null,
+    customMetadata: {
+      ...(input.extra ?? {}),
+      index_task_id: input.taskId,
+      licence_origin: origin,
+      provenance: input.provenance ?? null,
+      container_tags: probe.tags,
+      motion_step_seconds: visual.motionStep,
+      loudness_range_lu: audio.loudnessRange,
+      true_peak_db: audio.truePeakDb,
+      silences: audio.silences,
+      speech_segments: audio.speechSegments,
+      transcript_source: audio.transcriptSource,
+      mean_luma: visual.meanLuma,
+      black_ratio: visual.blackRatio,
+      cuts: visual.cuts,
+      rotation: probe.rotation,
+      sample_aspect_ratio: probe.sampleAspectRatio,
+    },
+    notes: input.notes ?? null,
+  };
+  const frames = visual.keyframes.map((k) => ({
+    timeSeconds: k.time,
+    reason: k.reason,
+    imagePath: k.imagePath,
+    embeddingModel: k.embedding ? (visual.embeddingModel ?? null) : null,
+    embedding: k.embedding ? Buffer.from(new Float32Array(k.embedding).buffer) : null,
+  }));
+  // Two keyframes at the same instant (a shot start that is also a motion peak) keep the first.
+  const uniqueFrames = frames.filter((f, i) => frames.findIndex((g) => g.timeSeconds === f.timeSeconds) === i);
+
+  // The same bytes stored before (a re-index, a failed attempt, or this very step re-run after a
+  // restore) are updated in place: one row per content, never a second one.
+  const created = already ? await app.clips.saveAnalysis(already.id, { ...row, createdAt: already.createdAt }, tags, uniqueFrames) : await app.clips.create(row, tags, uniqueFrames);
+  const allTags = (await app.clips.tags(created.id)).map((t) => t.tag);
+  await app.searchIndex.upsert(created.id, buildDocument(created, allTags));
+  for (const n of near) await app.clips.linkNearDuplicate(created.id, n.id, Math.round(n.similarity * 1000) / 1000);
+  return { clipId: created.id, externalId: created.externalId, nearDuplicates: near.map((n) => ({ externalId: n.externalId, similarity: n.similarity })) };
+}
