@@ -49,13 +49,21 @@ export class ProductionRepository {
     return row;
   }
 
-  /** Replaces a production's clip list and marks each clip used, in one transaction. */
+  /**
+   * Replaces a production's clip list and marks each newly listed clip used, in one transaction.
+   * Running it again with the same clips (a resumed step) counts no use twice.
+   */
   async setClips(productionRowId: string, clips: Omit<NewProductionClip, "productionId">[], usedAt = new Date()): Promise<void> {
     await withTransaction(this.database, async (tx) => {
+      const before = await tx
+        .select({ clipId: this.t.productionClips.clipId })
+        .from(this.t.productionClips)
+        .where(eq(this.t.productionClips.productionId, productionRowId));
+      const counted = new Set(before.map((r) => r.clipId));
       await tx.delete(this.t.productionClips).where(eq(this.t.productionClips.productionId, productionRowId));
       if (!clips.length) return;
       await tx.insert(this.t.productionClips).values(clips.map((c) => ({ ...c, productionId: productionRowId })));
-      for (const c of clips) {
+      for (const c of clips.filter((x) => !counted.has(x.clipId))) {
         await tx
           .update(this.t.videoClips)
           .set({ timesUsed: sql`${this.t.videoClips.timesUsed} + 1`, lastUsedAt: usedAt })

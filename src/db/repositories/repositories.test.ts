@@ -149,6 +149,12 @@ for (const engine of ENGINES) {
         { clipId: c2.id, positionIndex: 1, startTimeInVideo: 5, endTimeInVideo: 12, transitionBefore: "fade" },
       ]);
       expect((await clips.get(c1.id))!.timesUsed).toBe(1);
+      // A resumed step writes the same list again: no use is counted twice.
+      await productions.setClips(p.id, [
+        { clipId: c1.id, positionIndex: 0, startTimeInVideo: 0, endTimeInVideo: 5, reason: "hook" },
+        { clipId: c2.id, positionIndex: 1, startTimeInVideo: 5, endTimeInVideo: 12, transitionBefore: "fade" },
+      ]);
+      expect((await clips.get(c1.id))!.timesUsed).toBe(1);
       expect((await clips.get(c1.id))!.lastUsedAt).toBeInstanceOf(Date);
       await productions.update(p.id, { status: "completed", views: 1000, retentionRate: 0.6, machineSnapshot: { value: "done", context: { n: 1 } } });
       const perf = (await productions.performance()).find((r) => r.production_id === p.productionId);
