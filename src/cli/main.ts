@@ -52,13 +52,14 @@ const COMMANDS: Record<string, Command> = {
   },
   produce: {
     summary: "produce a compilation video from a theme",
-    usage: 'reelsmith produce --theme "<text>" --duration <seconds> [--style energetic|chill|emotional] [--aspect 16:9|9:16|1:1] [--json]',
-    pending: "issue #5 (produce)",
+    usage: 'reelsmith produce --theme "<text>" --duration <seconds> [--style energetic|chill|emotional] [--aspect 16:9|9:16|1:1] [--resolution 720p|1080p] [--out DIR] [--review] [--json]',
+    booleans: ["review"],
+    run: async (a, c) => (await import("./commands/produce.ts")).produceCommand(a, c),
   },
   productions: {
     summary: "list, show or resume productions",
     usage: "reelsmith productions list|show|resume <id> [--json]",
-    pending: "issue #5 (produce)",
+    run: async (a, c) => (await import("./commands/produce.ts")).productionsCommand(a, c),
   },
   serve: {
     summary: "serve the REST API and the browser UI",
