@@ -2,7 +2,8 @@
  * The project's test command (`npm test`): runs `bun test` over the whole suite and ends with
  * one plain summary line ("tests: N passed, N failed, N skipped") that CI can read.
  */
-const args = process.argv.slice(2);
+// Media tests run real ffmpeg on real clips: 5 s (bun's default per test) is too tight on 2 cores.
+const args = ["--timeout", "300000", ...process.argv.slice(2)];
 const proc = Bun.spawn([process.execPath, "test", ...args], { stdout: "pipe", stderr: "pipe", env: process.env });
 let tail = "";
 async function pump(stream: ReadableStream<Uint8Array>, out: NodeJS.WriteStream) {

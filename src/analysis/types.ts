@@ -25,7 +25,7 @@ export interface Shot extends TimeRange {
 
 export interface Keyframe {
   time: number;
-  reason: "shot" | "motion_peak" | "thumbnail";
+  reason: "shot" | "motion_peak" | "thumbnail" | "sample";
   /** Sharpness (variance of the Laplacian on luma); higher is sharper. */
   sharpness: number;
   frame: RgbFrame;

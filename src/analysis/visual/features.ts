@@ -1,0 +1,150 @@
+/** Per-frame features computed on packed RGB24 frames, allocation-free in the hot path. */
+import type { RgbFrame } from "../types.ts";
+
+/** Hue 16 × saturation 4 × value 4 bins: coarse enough to ignore noise, fine enough to see a new shot. */
+export const HIST_BINS = 16 * 4 * 4;
+/** Pixels are sampled on a 2×2 grid: histograms and luma barely change, work drops four-fold. */
+const STEP = 2;
+
+/** Fills `out` with the frame's normalised HSV histogram; returns mean luma (0..255). */
+export function hsvHistogram(f: RgbFrame, out: Float32Array): number {
+  out.fill(0);
+  const { width, height, data } = f;
+  let n = 0;
+  let lumaSum = 0;
+  for (let y = 0; y < height; y += STEP) {
+    let i = y * width * 3;
+    for (let x = 0; x < width; x += STEP, i += 3 * STEP) {
+      const r = data[i]!;
+      const g = data[i + 1]!;
+      const b = data[i + 2]!;
+      const max = r > g ? (r > b ? r : b) : g > b ? g : b;
+      const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+      const d = max - min;
+      let h = 0;
+      if (d > 0) {
+        if (max === r) h = ((g - b) / d + 6) % 6;
+        else if (max === g) h = (b - r) / d + 2;
+        else h = (r - g) / d + 4;
+      }
+      const hb = Math.min(15, Math.floor((h / 6) * 16));
+      const sb = max === 0 ? 0 : Math.min(3, Math.floor((d / max) * 4));
+      const vb = Math.min(3, max >> 6);
+      out[(hb * 4 + sb) * 4 + vb]! += 1;
+      lumaSum += 0.299 * r + 0.587 * g + 0.114 * b;
+      n++;
+    }
+  }
+  for (let k = 0; k < HIST_BINS; k++) out[k]! /= n;
+  return lumaSum / n;
+}
+
+/** 1 − histogram intersection: 0 for identical colour distributions, 1 for disjoint ones. */
+export function histDistance(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let k = 0; k < HIST_BINS; k++) s += Math.min(a[k]!, b[k]!);
+  return 1 - s;
+}
+
+/** A small luma thumbnail (w×h, box-averaged) for motion and fingerprints. */
+export function lumaThumb(f: RgbFrame, w: number, h: number, out: Float32Array): Float32Array {
+  const { width, height, data } = f;
+  out.fill(0);
+  const counts = new Uint16Array(w * h);
+  for (let y = 0; y < height; y += STEP) {
+    const ty = Math.min(h - 1, Math.floor((y * h) / height));
+    let i = y * width * 3;
+    for (let x = 0; x < width; x += STEP, i += 3 * STEP) {
+      const tx = Math.min(w - 1, Math.floor((x * w) / width));
+      out[ty * w + tx]! += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+      counts[ty * w + tx]!++;
+    }
+  }
+  for (let k = 0; k < w * h; k++) out[k]! /= counts[k] || 1;
+  return out;
+}
+
+/** Mean absolute difference of two luma thumbnails (0..255). */
+export function meanAbsDiff(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += Math.abs(a[k]! - b[k]!);
+  return s / a.length;
+}
+
+/** Variance of the 4-neighbour Laplacian of luma: the usual focus measure (higher = sharper). */
+export function sharpness(f: RgbFrame): number {
+  const { width, height, data } = f;
+  const lum = (x: number, y: number) => {
+    const i = (y * width + x) * 3;
+    return 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+  };
+  let sum = 0;
+  let sq = 0;
+  let n = 0;
+  for (let y = 1; y < height - 1; y += 2)
+    for (let x = 1; x < width - 1; x += 2) {
+      const l = 4 * lum(x, y) - lum(x - 1, y) - lum(x + 1, y) - lum(x, y - 1) - lum(x, y + 1);
+      sum += l;
+      sq += l * l;
+      n++;
+    }
+  const mean = sum / n;
+  return sq / n - mean * mean;
+}
+
+/** 64-bit difference hash (9×8 luma, each pixel brighter than its right neighbour?) as hex. */
+export function dHash(f: RgbFrame): string {
+  const t = lumaThumb(f, 9, 8, new Float32Array(72));
+  let hex = "";
+  for (let row = 0; row < 8; row++) {
+    let byte = 0;
+    for (let col = 0; col < 8; col++) byte = (byte << 1) | (t[row * 9 + col]! > t[row * 9 + col + 1]! ? 1 : 0);
+    hex += byte.toString(16).padStart(2, "0");
+  }
+  return hex;
+}
+
+/** Number of differing bits between two 64-bit hex hashes. */
+export function hammingDistance(a: string, b: string): number {
+  let d = 0;
+  for (let i = 0; i < 16; i += 2) {
+    let x = Number.parseInt(a.slice(i, i + 2), 16) ^ Number.parseInt(b.slice(i, i + 2), 16);
+    while (x) {
+      d += x & 1;
+      x >>= 1;
+    }
+  }
+  return d;
+}
+
+/** Two frames whose dHashes differ by at most this many bits show the same picture (re-encode, resize). */
+export const HASH_MATCH_BITS = 12;
+
+/**
+ * Fingerprint similarity 0..1: the share of one clip's frame hashes that find a match in the
+ * other, taken in the direction that matches best — so a trimmed copy (a subset of frames)
+ * still scores high against its source.
+ */
+export function fingerprintSimilarity(a: string[], b: string[]): number {
+  if (!a.length || !b.length) return 0;
+  const share = (x: string[], y: string[]) => x.filter((h) => y.some((g) => hammingDistance(h, g) <= HASH_MATCH_BITS)).length / x.length;
+  return Math.max(share(a, b), share(b, a));
+}
+
+/**
+ * Histogram distance with brightness folded away (hue × saturation only): a lightning flash or
+ * an exposure jump changes value, not the colours in the scene.
+ */
+export function chromaDistance(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let hs = 0; hs < 64; hs++) {
+    let x = 0;
+    let y = 0;
+    for (let v = 0; v < 4; v++) {
+      x += a[hs * 4 + v]!;
+      y += b[hs * 4 + v]!;
+    }
+    s += Math.min(x, y);
+  }
+  return 1 - s;
+}
