@@ -126,7 +126,8 @@ export async function analyseAudio(path: string, probe: ProbeResult, opts: Audio
   const speechSeconds = speech.reduce((a, s) => a + s.end - s.start, 0);
   const hasSpeech = speechSeconds >= 0.6;
   const music = silentTrack ? { has: false, spans: [], share: 0 } : detectMusic(frames, speech);
-  const events: SoundEvent[] = silentTrack ? [] : detectImpacts(frames);
+  // Plosives and syllable onsets are not impacts: onsets inside speech are left out.
+  const events: SoundEvent[] = silentTrack ? [] : detectImpacts(frames).filter((e) => !inAny(e.start, speech));
   if (!silentTrack) {
     // Screams: loud (> −22 dBFS), high-pitched (0.7–3 kHz), tonal, for ≥ 0.3 s.
     for (const r of runsOf(frames, (f) => f.db > -22 && f.peakHz >= 700 && f.peakHz <= 3000 && f.prominence > 6 && !inAny(f.time, speech), 0.3))

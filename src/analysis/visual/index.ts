@@ -44,7 +44,7 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
   const hist = new Float32Array(HIST_BINS);
   const meanHist = new Float64Array(HIST_BINS);
   let prevThumb: Float32Array | null = null;
-  let thumb = new Float32Array(MOTION_W * MOTION_H);
+  let thumb: Float32Array = new Float32Array(MOTION_W * MOTION_H);
   const grid = new Float32Array(72);
   const motionPerFrame: number[] = [];
   const lumas: number[] = [];
