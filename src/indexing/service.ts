@@ -62,7 +62,7 @@ export async function indexFiles(app: AppContext, inputs: string[], steps: Index
     const st = await stat(file).catch(() => null);
     const mtimeMs = st ? Math.round(st.mtimeMs) : 0;
     const existing = await app.clips.findByPath(file);
-    if (!opts.reindex && existing && existing.fileSizeBytes === st?.size && existing.customMetadata.file_mtime_ms === mtimeMs) {
+    if (!opts.reindex && existing && existing.fileSizeBytes === st?.size && Number(existing.customMetadata.file_mtime_ms) === mtimeMs) {
       summary.unchanged.push({ file, external_id: existing.externalId });
       opts.onEvent?.({ type: "file-done", file, outcome: "unchanged", externalId: existing.externalId });
       return;

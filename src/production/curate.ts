@@ -70,7 +70,7 @@ export function clipSimilarity(a: ClipRow, b: ClipRow, fingerprint: (x: string[]
 }
 
 /** Near-duplicate threshold: such pairs never both appear in one production. */
-export const NEAR_DUPLICATE = 0.85;
+export const NEAR_DUPLICATE = 0.75;
 
 /**
  * Picks `count` clips by MMR: each step takes the candidate maximising

@@ -92,7 +92,12 @@ export function sharpness(f: RgbFrame): number {
   return sq / n - mean * mean;
 }
 
-/** 64-bit difference hash (9×8 luma, each pixel brighter than its right neighbour?) as hex. */
+/**
+ * Frame fingerprint: a 64-bit difference hash (9×8 luma, is each cell brighter than its right
+ * neighbour?) as 16 hex digits, then the mean luma of the four quadrants as 4 hex digits. The
+ * dHash alone confuses pictures that are mostly flat (a dark night street and a grey UI):
+ * their gradients are noise. The quadrant levels tell those apart and survive re-encoding.
+ */
 export function dHash(f: RgbFrame): string {
   const t = lumaThumb(f, 9, 8, new Float32Array(72));
   let hex = "";
@@ -101,6 +106,8 @@ export function dHash(f: RgbFrame): string {
     for (let col = 0; col < 8; col++) byte = (byte << 1) | (t[row * 9 + col]! > t[row * 9 + col + 1]! ? 1 : 0);
     hex += byte.toString(16).padStart(2, "0");
   }
+  const q = lumaThumb(f, 2, 2, new Float32Array(4));
+  for (const v of q) hex += Math.min(15, Math.floor(v / 16)).toString(16);
   return hex;
 }
 
@@ -118,7 +125,14 @@ export function hammingDistance(a: string, b: string): number {
 }
 
 /** Two frames whose dHashes differ by at most this many bits show the same picture (re-encode, resize). */
-export const HASH_MATCH_BITS = 12;
+export const HASH_MATCH_BITS = 10;
+
+/** Same picture: dHash within HASH_MATCH_BITS and every quadrant's luma level within 2 of 16. */
+export function framesMatch(a: string, b: string): boolean {
+  if (hammingDistance(a, b) > HASH_MATCH_BITS) return false;
+  for (let i = 16; i < Math.min(a.length, b.length); i++) if (Math.abs(Number.parseInt(a[i]!, 16) - Number.parseInt(b[i]!, 16)) > 2) return false;
+  return true;
+}
 
 /**
  * Fingerprint similarity 0..1: the share of one clip's frame hashes that find a match in the
@@ -127,7 +141,7 @@ export const HASH_MATCH_BITS = 12;
  */
 export function fingerprintSimilarity(a: string[], b: string[]): number {
   if (!a.length || !b.length) return 0;
-  const share = (x: string[], y: string[]) => x.filter((h) => y.some((g) => hammingDistance(h, g) <= HASH_MATCH_BITS)).length / x.length;
+  const share = (x: string[], y: string[]) => x.filter((h) => y.some((g) => framesMatch(h, g))).length / x.length;
   return Math.max(share(a, b), share(b, a));
 }
 
