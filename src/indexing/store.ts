@@ -1,12 +1,11 @@
 import type { AppContext } from "../app.ts";
+import { NEAR_DUPLICATE_SIMILARITY } from "../analysis/visual/features.ts";
 import type { TagInput } from "../db/repositories/clips.ts";
 import type { IndexClipContext } from "../machines/index-clip.ts";
 import { buildDocument } from "../search/search-index.ts";
 import { decideRights, requiresAttribution } from "../rights/license.ts";
 import type { StoreResult } from "./types.ts";
 
-/** Fingerprint similarity at or above which two clips are linked (the corpus overlay copy of the arm-wrestling clip scores 0.79). */
-export const NEAR_DUPLICATE_THRESHOLD = 0.75;
 
 export type FingerprintSimilarity = (a: string[], b: string[]) => number;
 
@@ -27,7 +26,7 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
   const attribution = requiresAttribution(rights.license) ? (input.provenance ?? probe.tags.artist ?? probe.tags.copyright ?? null) : null;
 
   const candidates = (await app.clips.fingerprints()).filter((c) => c.id !== already?.id).map((c) => ({ ...c, similarity: similarity(visual.fingerprint, c.perceptualHash) }));
-  const near = candidates.filter((c) => c.similarity >= NEAR_DUPLICATE_THRESHOLD).sort((a, b) => b.similarity - a.similarity);
+  const near = candidates.filter((c) => c.similarity >= NEAR_DUPLICATE_SIMILARITY).sort((a, b) => b.similarity - a.similarity);
 
   const a = analysis;
   const tags: TagInput[] = a.tags;

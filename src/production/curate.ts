@@ -4,6 +4,7 @@
  * diverse set with maximal marginal relevance (no near-duplicates, a spread of sources and tones).
  * Every pick carries the reason it was picked.
  */
+import { NEAR_DUPLICATE_SIMILARITY } from "../analysis/visual/features.ts";
 import type { ClipRow } from "../db/repositories/clips.ts";
 import type { ProductionPlan } from "./plan.ts";
 import { STYLE_RULES } from "./plan.ts";
@@ -70,7 +71,7 @@ export function clipSimilarity(a: ClipRow, b: ClipRow, fingerprint: (x: string[]
 }
 
 /** Near-duplicate threshold: such pairs never both appear in one production. */
-export const NEAR_DUPLICATE = 0.75;
+export const NEAR_DUPLICATE = NEAR_DUPLICATE_SIMILARITY;
 
 /**
  * Picks `count` clips by MMR: each step takes the candidate maximising

@@ -162,3 +162,6 @@ export function chromaDistance(a: Float32Array, b: Float32Array): number {
   }
   return 1 - s;
 }
+
+/** Clips at or above this fingerprint similarity are near-duplicates (linked at index time, never both in one production); the corpus's overlay copy of the arm-wrestling clip scores 0.79. */
+export const NEAR_DUPLICATE_SIMILARITY = 0.75;

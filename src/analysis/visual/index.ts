@@ -9,7 +9,7 @@ import type { Keyframe, RgbFrame, Shot, VisualAnalysis } from "../types.ts";
 import { dHash, HIST_BINS, histDistance, hsvHistogram, lumaThumb, meanAbsDiff, sharpness } from "./features.ts";
 import { ShotDetector } from "./shots.ts";
 
-export { fingerprintSimilarity, hammingDistance } from "./features.ts";
+export { fingerprintSimilarity, hammingDistance, NEAR_DUPLICATE_SIMILARITY } from "./features.ts";
 
 /** Mean luma change (0..255) that counts as full motion: a fast pan or a subject filling the frame. */
 const FULL_MOTION = 40;
