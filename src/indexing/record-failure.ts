@@ -1,6 +1,7 @@
 import type { AppContext } from "../app.ts";
 import type { ClipRow } from "../db/repositories/clips.ts";
 import type { IndexClipContext } from "../machines/index-clip.ts";
+import { stat } from "node:fs/promises";
 import { sha256File } from "../media/hash.ts";
 
 /**
@@ -25,6 +26,8 @@ export async function recordFailure(app: AppContext, ctx: IndexClipContext, reas
     return app.clips.update(sameContent.id, { statusReason: reason, filePath: path, lastAnalyzedAt: new Date() });
   }
   const p = ctx.probe;
+  // The size lets the next run see the file is unchanged and leave it be.
+  const size = p?.fileSizeBytes ?? (await stat(path).then((s) => s.size).catch(() => null));
   return app.clips.create({
     filePath: path,
     fileHash: hash,
@@ -32,7 +35,7 @@ export async function recordFailure(app: AppContext, ctx: IndexClipContext, reas
     resolutionWidth: p?.width || null,
     resolutionHeight: p?.height || null,
     fps: p?.fps || null,
-    fileSizeBytes: p?.fileSizeBytes ?? null,
+    fileSizeBytes: size,
     codec: p?.videoCodec ?? null,
     audioCodec: p?.audioCodec ?? null,
     status: "failed",

@@ -24,6 +24,8 @@ type PassInput = { input: IndexInput; probe: ProbeResult; fileHash: string };
 /** Builds the real steps: ffprobe, SHA-256, the visual and audio passes, local analysis, store. */
 export async function createIndexSteps(app: AppContext): Promise<IndexStepsHandle> {
   const visual = createVisualPass(app);
+  // Files of this run by content: two copies in one batch must not both be indexed.
+  const inFlight = new Map<string, string>();
   const audio = createAudioPass(app);
   const actors = {
     probeClip: fromPromise<ProbeResult, { path: string }>(({ input, signal }) => probe(input.path, app.config.ffprobePath, signal)),
@@ -31,8 +33,11 @@ export async function createIndexSteps(app: AppContext): Promise<IndexStepsHandl
       const fileHash = await sha256File(input.path, signal);
       const same = await app.clips.findByHash(fileHash);
       // A failed attempt at the same bytes is no reason to skip: try again (it may be fixed now).
-      const duplicateOf = same && same.status !== "failed" && same.filePath !== input.path ? { externalId: same.externalId, filePath: same.filePath } : undefined;
-      return { fileHash, duplicateOf };
+      if (same && same.status !== "failed" && same.filePath !== input.path) return { fileHash, duplicateOf: { externalId: same.externalId, filePath: same.filePath } };
+      const sibling = inFlight.get(fileHash);
+      if (sibling && sibling !== input.path) return { fileHash, duplicateOf: { externalId: "a file of this batch", filePath: sibling } };
+      inFlight.set(fileHash, input.path);
+      return { fileHash };
     }),
     visualPass: fromPromise<VisualSummary, PassInput>(({ input, signal }) => visual.run(input.input.path, input.probe, input.fileHash, signal)),
     audioPass: fromPromise<AudioSummary, PassInput>(({ input, signal }) => audio.run(input.input.path, input.probe, signal)),

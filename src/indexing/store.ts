@@ -18,6 +18,8 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
   const { input, probe, visual, audio, analysis, fileHash } = ctx;
   if (!probe || !visual || !audio || !analysis || !fileHash) throw new Error("store reached without a complete analysis");
   const already = await app.clips.findByHash(fileHash);
+  // Same bytes stored from another path and analysed: that clip stands, untouched.
+  if (already && already.status === "analyzed" && already.filePath !== input.path) return { clipId: already.id, externalId: already.externalId, nearDuplicates: [] };
 
   // Licence: the command line or sheet first, then what the container itself says.
   const licenseText = input.license ?? probe.tags.license ?? probe.tags.copyright ?? null;
