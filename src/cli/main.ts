@@ -48,7 +48,8 @@ const COMMANDS: Record<string, Command> = {
   search: {
     summary: "search the library by meaning",
     usage: 'reelsmith search "<query>" [--limit N] [--rights-cleared] [--min-intensity X] [--tone T] [--theme T] [--json]',
-    pending: "issue #4 (search)",
+    booleans: ["rights-cleared"],
+    run: async (a, c) => (await import("./commands/search.ts")).searchCommand(a, c),
   },
   produce: {
     summary: "produce a compilation video from a theme",

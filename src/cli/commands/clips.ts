@@ -24,11 +24,14 @@ const showFlags = z.strictObject({ json: z.boolean().optional() });
 export async function clipsCommand(args: ParsedArgs, config: Config): Promise<number> {
   const [sub, ...rest] = args.positionals;
   if (sub !== "list" && sub !== "show") throw new UsageError('expected "clips list" or "clips show <id>"');
+  // Bad input is refused before anything (the database included) is opened or created.
+  const f = validateFlags(sub === "list" ? listFlags : showFlags, args.flags) as z.infer<typeof listFlags>;
+  if (sub === "list" && rest.length) throw new UsageError("clips list takes no positional arguments");
+  const [id, extra] = rest;
+  if (sub === "show" && (!id || extra)) throw new UsageError("expected one clip id or external_id");
   const app = await createApp(config);
   try {
     if (sub === "list") {
-      if (rest.length) throw new UsageError("clips list takes no positional arguments");
-      const f = validateFlags(listFlags, args.flags);
       const rows = await app.clips.list({
         status: f.status,
         source: f.source,
@@ -62,10 +65,7 @@ export async function clipsCommand(args: ParsedArgs, config: Config): Promise<nu
       );
       return 0;
     }
-    const f = validateFlags(showFlags, args.flags);
-    const [id, extra] = rest;
-    if (!id || extra) throw new UsageError("expected one clip id or external_id");
-    const clip = await app.clips.get(id);
+    const clip = await app.clips.get(id!);
     if (!clip) {
       process.stderr.write(`reelsmith clips show: no clip "${id}"\n`);
       return 1;

@@ -1,0 +1,162 @@
+/**
+ * Search by meaning over the library: the query's concepts (with their expansions) run against
+ * each clip's full-text document (FTS5 / tsvector); hits are filtered by the seed's filters,
+ * kept only when enough of the query's concepts matched, and each result points at the moment
+ * that matched with the signals that made it match.
+ */
+import { z } from "zod";
+import type { AppContext } from "../app.ts";
+import { EMOTIONAL_TONES, THEMES } from "../db/enums.ts";
+import type { ClipRow } from "../db/repositories/clips.ts";
+import { FIELD_WEIGHTS, SEARCH_FIELDS, type LexicalHit, type SearchDocument, type SearchField } from "./search-index.ts";
+import { buildLexicalQuery, type QueryPlan } from "./lexical.ts";
+
+export const searchFiltersSchema = z.strictObject({
+  rights_cleared: z.boolean().optional(),
+  min_intensity: z.number().min(0, "intensity runs 0..10").max(10, "intensity runs 0..10").optional(),
+  tone: z.enum(EMOTIONAL_TONES).optional(),
+  theme: z.enum(THEMES).optional(),
+  status: z.enum(["analyzed", "any"]).default("analyzed"),
+});
+export type SearchFilters = z.infer<typeof searchFiltersSchema>;
+
+export interface SearchResult {
+  clip_id: string;
+  external_id: string;
+  file_path: string;
+  score: number;
+  start: number;
+  end: number;
+  why: string[];
+}
+
+export interface SearchOptions {
+  limit?: number;
+  filters?: Partial<SearchFilters>;
+  /** Share of the query's concepts a clip must match (0..1); lower widens the search. */
+  minCoverage?: number;
+  /** Ignore these fields (tests use it to show the analysis alone finds clips). */
+  excludeFields?: SearchField[];
+}
+
+const THEME_COLUMN: Record<string, keyof ClipRow> = {
+  fails_accidents: "themeFailsAccidents",
+  extreme_sports: "themeExtremeSports",
+  comedy: "themeComedy",
+  wholesome: "themeWholesome",
+  instant_regret: "themeInstantRegret",
+  tutorial_fail: "themeTutorialFail",
+  animal_antics: "themeAnimalAntics",
+  epic_wins: "themeEpicWins",
+};
+
+/** Does `text` contain `term` as a word (or a word starting with it, for stems like "fall" → "falling")? */
+export function mentions(text: string, term: string): boolean {
+  const t = term.toLowerCase();
+  if (!t) return false;
+  const esc = t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^a-z0-9])${esc}`, "i").test(text);
+}
+
+/** Which query concepts a document matches, and the strongest evidence for each. */
+export function explain(plan: QueryPlan, doc: SearchDocument, weights: Record<SearchField, number>): { coverage: number; why: { field: SearchField; term: string; weight: number }[] } {
+  const why: { field: SearchField; term: string; weight: number }[] = [];
+  let matched = 0;
+  for (const group of plan.groups) {
+    let best: { field: SearchField; term: string; weight: number } | null = null;
+    for (const alt of group.alternatives)
+      for (const field of SEARCH_FIELDS) {
+        if (!weights[field] || !mentions(doc[field], alt.term)) continue;
+        const w = alt.weight * weights[field];
+        if (!best || w > best.weight) best = { field, term: alt.term, weight: w };
+      }
+    if (best) {
+      matched++;
+      why.push(best);
+    }
+  }
+  return { coverage: plan.groups.length ? matched / plan.groups.length : 0, why };
+}
+
+/** The moment in the clip that the evidence points at (object time, action span, words, event). */
+export function momentOf(clip: ClipRow, why: { field: SearchField; term: string }[]): { start: number; end: number; evidence: string[] } {
+  const d = clip.durationSeconds;
+  const around = (t: number, half = 2) => ({ start: Math.max(0, t - half), end: Math.min(d, t + half) });
+  const evidence: string[] = [];
+  let window: { start: number; end: number } | null = null;
+  for (const w of why) {
+    const term = w.term.toLowerCase();
+    const obj = clip.detectedObjects.find((o) => mentions(o.object, term));
+    if (obj) {
+      evidence.push(`object:${obj.object} ${obj.confidence.toFixed(2)}`);
+      window ??= obj.time !== undefined ? around(obj.time) : null;
+      continue;
+    }
+    const act = clip.detectedActions.find((a) => mentions(a.action, term));
+    if (act) {
+      evidence.push(`action:${act.action} ${act.confidence.toFixed(2)}`);
+      window ??= { start: act.timespan[0], end: Math.max(act.timespan[1], act.timespan[0] + 1) };
+      continue;
+    }
+    const word = clip.transcriptWords.find((x) => mentions(x.word, term));
+    if (word) {
+      evidence.push(`transcript:'${clip.transcriptWords.filter((x) => Math.abs(x.start - word.start) < 1.5).map((x) => x.word).join(" ")}'`);
+      window ??= around(word.start, 1.5);
+      continue;
+    }
+    const ev = clip.soundEventSpans.find((e) => mentions(e.event, term));
+    if (ev) {
+      evidence.push(`sound:${ev.event} ${ev.confidence.toFixed(2)}`);
+      window ??= { start: Math.max(0, ev.start - 1), end: Math.min(d, ev.end + 1) };
+      continue;
+    }
+    evidence.push(`${w.field}:${w.term}`);
+  }
+  if (!window) {
+    const action = clip.keyMoments.find((k) => k.event === "action")?.timestamp;
+    const setup = clip.keyMoments.find((k) => k.event === "setup")?.timestamp;
+    const payoff = clip.keyMoments.find((k) => k.event === "payoff")?.timestamp;
+    window = action !== undefined ? { start: setup ?? Math.max(0, action - 2), end: payoff ?? Math.min(d, action + 2) } : { start: 0, end: d };
+  }
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { start: r(window.start), end: r(Math.max(window.end, window.start)), evidence };
+}
+
+function passesFilters(c: ClipRow, f: Partial<SearchFilters>): boolean {
+  if ((f.status ?? "analyzed") === "analyzed" && c.status !== "analyzed") return false;
+  if (f.rights_cleared !== undefined && c.rightsCleared !== f.rights_cleared) return false;
+  if (f.min_intensity !== undefined && (c.intensity ?? 0) < f.min_intensity) return false;
+  if (f.tone && c.emotionalTone !== f.tone) return false;
+  if (f.theme && ((c[THEME_COLUMN[f.theme]!] as number | null) ?? 0) < 5) return false;
+  return true;
+}
+
+/** Searches the library; an empty list when nothing matches well enough. */
+export async function searchClips(app: AppContext, query: string, opts: SearchOptions = {}): Promise<SearchResult[]> {
+  const filters = searchFiltersSchema.parse(opts.filters ?? {});
+  const limit = opts.limit ?? 10;
+  const plan = await buildLexicalQuery(query);
+  if (!plan.groups.length) return [];
+  const weights = { ...FIELD_WEIGHTS };
+  for (const f of opts.excludeFields ?? []) weights[f] = 0;
+  const hits: LexicalHit[] = await app.searchIndex.match(plan, Math.max(200, limit * 20), weights);
+  if (!hits.length) return [];
+  const rows = await app.clips.list({ ids: hits.map((h) => h.clipId), limit: hits.length });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // A one-word query must match; longer queries need half their concepts unless told otherwise.
+  const minCoverage = opts.minCoverage ?? (plan.groups.length === 1 ? 1 : 0.5);
+  const top = hits[0]!.score || 1;
+  const results: SearchResult[] = [];
+  for (const h of hits) {
+    const clip = byId.get(h.clipId);
+    if (!clip || !passesFilters(clip, filters)) continue;
+    const ex = explain(plan, h.document, weights);
+    if (ex.coverage < minCoverage || !ex.why.length) continue;
+    const m = momentOf(clip, ex.why);
+    // Rank: the engine's relevance, scaled by how much of the query the clip covers.
+    const score = Math.round((h.score / top) * (0.5 + 0.5 * ex.coverage) * 1000) / 1000;
+    results.push({ clip_id: clip.id, external_id: clip.externalId, file_path: clip.filePath, score, start: m.start, end: m.end, why: m.evidence });
+  }
+  results.sort((a, b) => b.score - a.score);
+  return results.slice(0, limit);
+}
