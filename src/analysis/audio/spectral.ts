@@ -1,4 +1,5 @@
 /** Spectral features of 16 kHz mono PCM: frames of 1024 samples (64 ms), hop 512 (32 ms). */
+import type { TimeRange } from "../types.ts";
 
 export const FRAME = 1024;
 export const HOP = 512;
@@ -51,12 +52,29 @@ export interface SpectralFrame {
   flatness: number;
   /** Positive spectral change from the previous frame (onset strength). */
   flux: number;
+  /** The same on log-compressed magnitudes log(1 + 100·|X|): level-independent, for rhythm. */
+  logFlux: number;
   /** Share of energy above 1 kHz. */
   highRatio: number;
 }
 
-/** Computes one SpectralFrame per hop, plus the long-term average magnitude spectrum of loud frames. */
-export function spectralFrames(pcm: Float32Array, rate: number): { frames: SpectralFrame[]; avgSpectrum: Float64Array } {
+/** Average magnitude spectrum of the loud frames outside `exclude` in one stretch of the clip. */
+export interface WindowSpectrum extends TimeRange {
+  frames: number;
+  spectrum: Float64Array;
+}
+
+/** Frames per window spectrum: 62 hops ≈ 2 s, long enough for notes of a key to repeat. */
+export const WINDOW_FRAMES = 62;
+/** Frames quieter than this are room tone, not content (RMS dBFS). */
+export const LOUD_DB = -45;
+
+/**
+ * Computes one SpectralFrame per hop, the long-term average magnitude spectrum of loud frames,
+ * and per ~2 s window the average spectrum of loud frames outside `exclude` (speech).
+ */
+export function spectralFrames(pcm: Float32Array, rate: number, exclude: TimeRange[] = []): { frames: SpectralFrame[]; avgSpectrum: Float64Array; windows: WindowSpectrum[] } {
+  const windows: WindowSpectrum[] = [];
   const frames: SpectralFrame[] = [];
   const re = new Float64Array(FRAME);
   const im = new Float64Array(FRAME);
@@ -69,7 +87,15 @@ export function spectralFrames(pcm: Float32Array, rate: number): { frames: Spect
   const lo = Math.ceil(60 / binHz);
   const hi = Math.floor(4000 / binHz);
   const k1 = Math.floor(1000 / binHz);
+  let prevLog = new Float64Array(half);
+  let curLog = new Float64Array(half);
+  let stretch: WindowSpectrum | null = null;
   for (let start = 0; start + FRAME <= pcm.length; start += HOP) {
+    const t = start / rate;
+    if (frames.length % WINDOW_FRAMES === 0) {
+      stretch = { start: t, end: t, frames: 0, spectrum: new Float64Array(half) };
+      windows.push(stretch);
+    }
     let sq = 0;
     for (let i = 0; i < FRAME; i++) {
       const s = pcm[start + i]!;
@@ -79,6 +105,7 @@ export function spectralFrames(pcm: Float32Array, rate: number): { frames: Spect
     }
     fft(re, im);
     let flux = 0;
+    let logFlux = 0;
     let peak = lo;
     let bandSum = 0;
     let logSum = 0;
@@ -89,6 +116,9 @@ export function spectralFrames(pcm: Float32Array, rate: number): { frames: Spect
       cur[k] = mag;
       const d = mag - prev[k]!;
       if (d > 0) flux += d;
+      curLog[k] = Math.log1p(100 * mag);
+      const dl = curLog[k]! - prevLog[k]!;
+      if (dl > 0) logFlux += dl;
       const p = mag * mag + 1e-12;
       logSum += Math.log(p);
       powSum += p;
@@ -99,19 +129,27 @@ export function spectralFrames(pcm: Float32Array, rate: number): { frames: Spect
       }
     }
     const db = 10 * Math.log10(sq / FRAME + 1e-12);
-    if (db > -45) for (let k = 0; k < half; k++) avgSpectrum[k]! += cur[k]!;
+    if (db > LOUD_DB) for (let k = 0; k < half; k++) avgSpectrum[k]! += cur[k]!;
+    stretch!.end = t + HOP / rate;
+    if (db > LOUD_DB && !exclude.some((r) => t >= r.start && t < r.end)) {
+      stretch!.frames++;
+      for (let k = 0; k < half; k++) stretch!.spectrum[k]! += cur[k]!;
+    }
     frames.push({
-      time: start / rate,
+      time: t,
       db,
       peakHz: peak * binHz,
       prominence: cur[peak]! / (bandSum / (hi - lo + 1) + 1e-9),
       flatness: Math.exp(logSum / (half - 1)) / (powSum / (half - 1)),
       flux,
+      logFlux,
       highRatio: high / powSum,
     });
     [prev, cur] = [cur, prev];
+    [prevLog, curLog] = [curLog, prevLog];
   }
-  return { frames, avgSpectrum };
+  for (const w of windows) if (w.frames > 0) for (let k = 0; k < half; k++) w.spectrum[k]! /= w.frames;
+  return { frames, avgSpectrum, windows };
 }
 
 /** Frequency of the strongest bin of the average spectrum (60 Hz–4 kHz), or null when silent. */
