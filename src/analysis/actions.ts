@@ -1,24 +1,35 @@
 /**
- * Actions from body keypoints tracked over time (MoveNet, relative coordinates, y down). Only
- * what the signal supports honestly: whole-body movement (walking, running), vertical events
- * (jumping, falling) and arm gestures (raising arms, waving). Each rule is named in `source`.
+ * Actions from body keypoints tracked over time (MoveNet, relative coordinates, y down), and
+ * from person boxes for two-person actions. Only what ~2 poses a second support honestly:
+ * whole-body movement (walking, running), vertical events (jumping, falling), arm gestures
+ * (raising arms, waving, drinking) and two people closing in (hugging). Spinning is left out:
+ * at 2 frames/s a turn aliases, and MoveNet swaps left and right on back views anyway.
  */
-import type { ActionSpan } from "./types.ts";
 import type { Pose } from "../inference/human.ts";
+import type { ActionSpan } from "./types.ts";
 
 export interface PoseSample {
   time: number;
   pose: Pose;
 }
 
-const MIN_SCORE = 0.3;
+/** Person boxes ([x, y, w, h], relative) seen in one frame, for two-person actions. */
+export interface PeopleSample {
+  time: number;
+  boxes: [number, number, number, number][];
+}
 
-function point(p: Pose, part: string): { x: number; y: number } | null {
+type Pt = { x: number; y: number };
+const MIN_SCORE = 0.3;
+/** A body centre moving more than this (frame widths) between samples is another person. */
+const IDENTITY_JUMP = 0.35;
+
+function point(p: Pose, part: string): Pt | null {
   const k = p.keypoints.find((q) => q.part === part);
   return k && k.score >= MIN_SCORE ? { x: k.x, y: k.y } : null;
 }
 
-function mid(p: Pose, a: string, b: string): { x: number; y: number } | null {
+function mid(p: Pose, a: string, b: string): Pt | null {
   const pa = point(p, a);
   const pb = point(p, b);
   if (pa && pb) return { x: (pa.x + pb.x) / 2, y: (pa.y + pb.y) / 2 };
@@ -33,52 +44,197 @@ export function torsoAngle(p: Pose): number | null {
   return (Math.atan2(Math.abs(s.x - h.x), Math.abs(h.y - s.y)) * 180) / Math.PI;
 }
 
+/** Body size (relative height of the pose box, floored so tiny boxes do not explode ratios). */
+const size = (p: Pose) => Math.max(p.bbox[3] || 0.5, 0.1);
 const r2 = (v: number) => Math.round(v * 100) / 100;
+const span = (action: string, confidence: number, a: number, b: number, rule: string): ActionSpan => ({ action, confidence: r2(Math.max(0, Math.min(1, confidence))), timespan: [r2(a), r2(b)], source: `rule:pose-${rule}` });
 
-/** Detects actions in a time-ordered pose track. */
-export function detectActions(track: PoseSample[]): ActionSpan[] {
-  const out: ActionSpan[] = [];
-  const good = track.filter((s) => s.pose.score >= MIN_SCORE);
-  if (good.length < 2) return out;
-  const hips = good.map((s) => ({ t: s.time, h: mid(s.pose, "leftHip", "rightHip"), size: s.pose.bbox[3] || 0.5 }));
-  // Falling: hips drop by over a third of the body height within 1.2 s and the torso ends past 50°.
-  for (let i = 0; i < hips.length; i++)
-    for (let j = i + 1; j < hips.length && hips[j]!.t - hips[i]!.t <= 1.2; j++) {
-      const a = hips[i]!.h;
-      const b = hips[j]!.h;
-      const angle = torsoAngle(good[j]!.pose);
-      if (a && b && b.y - a.y > hips[i]!.size / 3 && angle !== null && angle > 50) {
-        out.push({ action: "falling", confidence: r2(Math.min(1, (b.y - a.y) / hips[i]!.size)), timespan: [r2(hips[i]!.t), r2(hips[j]!.t)], source: "rule:pose-hip-drop-torso-tilt" });
-        i = j;
-        break;
-      }
+/** Splits a track where the body centre jumps (the single-pose model switched people) or time gaps. */
+export function splitTrack(track: PoseSample[], maxGap = 1.5): PoseSample[][] {
+  const parts: PoseSample[][] = [];
+  let cur: PoseSample[] = [];
+  let last: { t: number; c: Pt } | null = null;
+  for (const s of track) {
+    const c = mid(s.pose, "leftHip", "rightHip") ?? mid(s.pose, "leftShoulder", "rightShoulder");
+    if (!c) continue;
+    if (last && (s.time - last.t > maxGap || Math.hypot(c.x - last.c.x, c.y - last.c.y) > IDENTITY_JUMP)) {
+      parts.push(cur);
+      cur = [];
     }
-  // Jumping: hips rise by a quarter of the body height and come back within 1.5 s, torso upright.
-  for (let i = 1; i < hips.length - 1; i++) {
-    const base = hips[i - 1]!.h;
-    const top = hips[i]!.h;
-    const after = hips.slice(i + 1).find((x) => x.t - hips[i]!.t <= 1.5 && x.h && base && Math.abs(x.h.y - base.y) < hips[i]!.size / 8);
-    const angle = torsoAngle(good[i]!.pose);
-    if (base && top && after && base.y - top.y > hips[i]!.size / 4 && angle !== null && angle < 30)
-      out.push({ action: "jumping", confidence: r2(Math.min(1, (base.y - top.y) / (hips[i]!.size / 2))), timespan: [r2(hips[i - 1]!.t), r2(after.t)], source: "rule:pose-hip-rise-return" });
+    cur.push(s);
+    last = { t: s.time, c };
   }
-  // Walking or running: the body centre travels steadily across the frame (relative widths/s).
-  const first = hips.find((x) => x.h);
-  const last = [...hips].reverse().find((x) => x.h);
-  if (first && last && last.t - first.t >= 1) {
-    const speed = Math.abs(last.h!.x - first.h!.x) / (last.t - first.t) / Math.max(first.size, 0.1);
-    if (speed > 0.15) out.push({ action: speed > 0.8 ? "running" : "walking", confidence: r2(Math.min(1, speed / 1.2 + 0.3)), timespan: [r2(first.t), r2(last.t)], source: "rule:pose-centre-travel" });
+  if (cur.length) parts.push(cur);
+  return parts;
+}
+
+/** Walking or running: the hip centre travels steadily, in body heights per second. */
+export function detectLocomotion(seg: PoseSample[]): ActionSpan[] {
+  if (seg.length < 3) return [];
+  const t0 = seg[0]!.time;
+  const t1 = seg.at(-1)!.time;
+  if (t1 - t0 < 1) return [];
+  let path = 0;
+  for (let i = 1; i < seg.length; i++) {
+    const a = mid(seg[i - 1]!.pose, "leftHip", "rightHip");
+    const b = mid(seg[i]!.pose, "leftHip", "rightHip");
+    if (a && b) path += Math.hypot(b.x - a.x, (b.y - a.y) * 0.5) / size(seg[i]!.pose);
   }
-  // Arms raised: a wrist above the nose; waving when the raised wrist swings sideways back and forth.
-  const raised = good.filter((s) => {
-    const nose = point(s.pose, "nose");
-    return nose && ["leftWrist", "rightWrist"].some((w) => (point(s.pose, w)?.y ?? 1) < nose.y);
-  });
-  if (raised.length >= 2) {
-    const xs = raised.map((s) => point(s.pose, "rightWrist")?.x ?? point(s.pose, "leftWrist")?.x ?? 0);
-    let turns = 0;
-    for (let k = 2; k < xs.length; k++) if ((xs[k]! - xs[k - 1]!) * (xs[k - 1]! - xs[k - 2]!) < 0) turns++;
-    out.push({ action: turns >= 2 ? "waving" : "raising arms", confidence: r2(Math.min(1, raised.length / good.length + 0.3)), timespan: [r2(raised[0]!.time), r2(raised.at(-1)!.time)], source: turns >= 2 ? "rule:pose-wrist-oscillation" : "rule:pose-wrist-above-head" });
+  const first = mid(seg[0]!.pose, "leftHip", "rightHip")!;
+  const last = mid(seg.at(-1)!.pose, "leftHip", "rightHip")!;
+  const net = Math.hypot(last.x - first.x, (last.y - first.y) * 0.5) / size(seg[0]!.pose);
+  const speed = path / (t1 - t0);
+  // Steady: most of the path is net travel, not jitter back and forth (0.5 measured on walkers).
+  if (speed < 0.25 || net < 0.5 * path) return [];
+  // Gait: the ankles swap order along the direction of travel at least once.
+  const dx = last.x - first.x;
+  let swaps = 0;
+  let prev = 0;
+  for (const s of seg) {
+    const l = point(s.pose, "leftAnkle");
+    const r = point(s.pose, "rightAnkle");
+    if (!l || !r) continue;
+    const sign = Math.sign((l.x - r.x) * (dx || 1));
+    if (prev && sign && sign !== prev) swaps++;
+    if (sign) prev = sign;
+  }
+  // About 1.5 body heights per second separates a brisk walk from a run (human gait data: walking
+  // ≈ 0.8 × height/s, running ≥ 1.7 × height/s).
+  const running = speed > 1.5;
+  const conf = Math.min(0.9, 0.4 + Math.min(speed, 2) * 0.15 + (swaps > 0 ? 0.15 : 0));
+  return [span(running ? "running" : "walking", conf, t0, t1, "centre-travel")];
+}
+
+/** Falling: hips drop over a third of the body height within 1.2 s and the torso ends past 50°. */
+export function detectFalling(seg: PoseSample[]): ActionSpan[] {
+  for (let i = 0; i < seg.length; i++)
+    for (let j = i + 1; j < seg.length && seg[j]!.time - seg[i]!.time <= 1.2; j++) {
+      const a = mid(seg[i]!.pose, "leftHip", "rightHip");
+      const b = mid(seg[j]!.pose, "leftHip", "rightHip");
+      const angle = torsoAngle(seg[j]!.pose);
+      const drop = a && b ? (b.y - a.y) / size(seg[i]!.pose) : 0;
+      if (drop > 1 / 3 && angle !== null && angle > 50) return [span("falling", 0.4 + drop * 0.5, seg[i]!.time, seg[j]!.time, "hip-drop-torso-tilt")];
+    }
+  return [];
+}
+
+/** Jumping: hips and ankles rise a quarter body height and come back within 1.5 s, torso upright. */
+export function detectJumping(seg: PoseSample[]): ActionSpan[] {
+  const out: ActionSpan[] = [];
+  for (let i = 1; i < seg.length - 1; i++) {
+    const base = mid(seg[i - 1]!.pose, "leftHip", "rightHip");
+    const top = mid(seg[i]!.pose, "leftHip", "rightHip");
+    const ankBase = mid(seg[i - 1]!.pose, "leftAnkle", "rightAnkle");
+    const ankTop = mid(seg[i]!.pose, "leftAnkle", "rightAnkle");
+    const h = size(seg[i - 1]!.pose);
+    if (!base || !top || base.y - top.y < h / 4) continue;
+    // Ankles must leave the ground too, else it is a crouch standing up or the camera tilting.
+    if (ankBase && ankTop && ankBase.y - ankTop.y < h / 8) continue;
+    const angle = torsoAngle(seg[i]!.pose);
+    if (angle === null || angle > 30) continue;
+    const back = seg.slice(i + 1).find((s) => s.time - seg[i]!.time <= 1.5 && Math.abs((mid(s.pose, "leftHip", "rightHip")?.y ?? -9) - base.y) < h / 8);
+    if (!back) continue;
+    out.push(span("jumping", 0.4 + (base.y - top.y) / h, seg[i - 1]!.time, back.time, "hip-rise-return"));
+    i = seg.indexOf(back);
   }
   return out;
+}
+
+/** Waving (raised wrist swinging sideways) or raising arms (wrist above the nose). */
+export function detectArmGestures(seg: PoseSample[]): ActionSpan[] {
+  const raised = seg.filter((s) => {
+    const nose = point(s.pose, "nose") ?? mid(s.pose, "leftShoulder", "rightShoulder");
+    return nose && ["leftWrist", "rightWrist"].some((w) => (point(s.pose, w)?.y ?? 1) < nose.y);
+  });
+  if (raised.length < 2) return [];
+  const xs = raised.map((s) => point(s.pose, "rightWrist")?.x ?? point(s.pose, "leftWrist")?.x ?? 0);
+  let turns = 0;
+  for (let k = 2; k < xs.length; k++) if ((xs[k]! - xs[k - 1]!) * (xs[k - 1]! - xs[k - 2]!) < 0 && Math.abs(xs[k]! - xs[k - 1]!) > 0.02) turns++;
+  const share = raised.length / seg.length;
+  return turns >= 2
+    ? [span("waving", 0.4 + share * 0.4, raised[0]!.time, raised.at(-1)!.time, "wrist-oscillation")]
+    : [span("raising arms", 0.3 + share * 0.4, raised[0]!.time, raised.at(-1)!.time, "wrist-above-head")];
+}
+
+/**
+ * Drinking (or eating): a wrist held at the mouth, within half a shoulder width of the nose,
+ * for two samples in a row or more (a hand passing the face is one sample).
+ */
+export function detectDrinking(seg: PoseSample[]): ActionSpan[] {
+  const near = seg.map((s) => {
+    const nose = point(s.pose, "nose");
+    const ls = point(s.pose, "leftShoulder");
+    const rs = point(s.pose, "rightShoulder");
+    if (!nose || !ls || !rs) return false;
+    const reach = Math.max(Math.abs(ls.x - rs.x), 0.02) * 0.5;
+    return ["leftWrist", "rightWrist"].some((w) => {
+      const p = point(s.pose, w);
+      return p !== null && Math.hypot(p.x - nose.x, p.y - (nose.y + reach * 0.3)) < reach;
+    });
+  });
+  let best: [number, number] | null = null;
+  for (let i = 0; i < near.length; i++) {
+    if (!near[i]) continue;
+    let j = i;
+    while (j + 1 < near.length && near[j + 1]) j++;
+    if (j > i && (!best || j - i > best[1] - best[0])) best = [i, j];
+    i = j;
+  }
+  if (!best) return [];
+  const share = (best[1] - best[0] + 1) / seg.length;
+  return [span("drinking", 0.35 + share * 0.4, seg[best[0]]!.time, seg[best[1]]!.time, "wrist-to-mouth")];
+}
+
+const overlap = (a: number[], b: number[]) => {
+  const w = Math.min(a[0]! + a[2]!, b[0]! + b[2]!) - Math.max(a[0]!, b[0]!);
+  const h = Math.min(a[1]! + a[3]!, b[1]! + b[3]!) - Math.max(a[1]!, b[1]!);
+  return w > 0 && h > 0 ? (w * h) / Math.min(a[2]! * a[3]!, b[2]! * b[3]!) : 0;
+};
+
+/**
+ * Hugging: two people apart (boxes not touching) later overlap over half the smaller box, or
+ * merge into one box as wide as both. Person boxes come from the object detector.
+ */
+export function detectHugging(people: PeopleSample[]): ActionSpan[] {
+  const big = (s: PeopleSample) => [...s.boxes].sort((a, b) => b[2] * b[3] - a[2] * a[3]).filter((b) => b[3] > 0.2);
+  let apartAt: number | null = null;
+  let singleWidth = 0;
+  for (const s of people) {
+    const bs = big(s);
+    if (bs.length >= 2) {
+      singleWidth = Math.max(singleWidth, Math.min(bs[0]![2], bs[1]![2]));
+      const o = overlap(bs[0]!, bs[1]!);
+      if (o === 0) apartAt ??= s.time;
+      else if (o > 0.5 && apartAt !== null) return [span("hugging", 0.5, apartAt, s.time, "people-boxes-merge")];
+    } else if (bs.length === 1 && apartAt !== null && singleWidth > 0 && bs[0]![2] > 1.4 * singleWidth) {
+      return [span("hugging", 0.45, apartAt, s.time, "people-boxes-merge")];
+    }
+  }
+  return [];
+}
+
+/** Detects actions in a time-ordered pose track (and person boxes, when given). */
+export function detectActions(track: PoseSample[], people: PeopleSample[] = []): ActionSpan[] {
+  const good = [...track].filter((s) => s.pose.score >= MIN_SCORE).sort((a, b) => a.time - b.time);
+  const out: ActionSpan[] = [];
+  for (const seg of splitTrack(good)) {
+    if (seg.length < 2) continue;
+    out.push(...detectLocomotion(seg), ...detectFalling(seg), ...detectJumping(seg), ...detectArmGestures(seg), ...detectDrinking(seg));
+  }
+  out.push(...detectHugging([...people].sort((a, b) => a.time - b.time)));
+  return mergeSpans(out);
+}
+
+/** Joins spans of the same action that touch or overlap (within 1 s), keeping the best confidence. */
+export function mergeSpans(spans: ActionSpan[]): ActionSpan[] {
+  const sorted = [...spans].sort((a, b) => a.action.localeCompare(b.action) || a.timespan[0] - b.timespan[0]);
+  const out: ActionSpan[] = [];
+  for (const s of sorted) {
+    const last = out.at(-1);
+    if (last && last.action === s.action && s.timespan[0] <= last.timespan[1] + 1) {
+      last.timespan = [last.timespan[0], Math.max(last.timespan[1], s.timespan[1])];
+      last.confidence = Math.max(last.confidence, s.confidence);
+    } else out.push({ ...s, timespan: [...s.timespan] });
+  }
+  return out.sort((a, b) => a.timespan[0] - b.timespan[0]);
 }
