@@ -41,9 +41,11 @@ export function joinPieces(pcm: Float32Array, rate: number, pieces: SpeechPiece[
   if (!last) return new Float32Array(0);
   const out = new Float32Array(Math.ceil((last.dstStart + last.srcEnd - last.srcStart + gap) * rate));
   for (const p of pieces) {
-    const a = Math.floor(p.srcStart * rate);
-    const b = Math.min(pcm.length, Math.floor(p.srcEnd * rate));
-    out.set(pcm.subarray(a, b), Math.floor(p.dstStart * rate));
+    // Rounded, not floored: 9.7 s × 100 is 969.999… in floating point.
+    const a = Math.round(p.srcStart * rate);
+    const b = Math.min(pcm.length, Math.round(p.srcEnd * rate));
+    const at = Math.round(p.dstStart * rate);
+    out.set(pcm.subarray(a, Math.min(b, a + out.length - at)), at);
   }
   return out;
 }
