@@ -36,6 +36,8 @@ export interface VisionResult {
 }
 
 type Absent = { absent: string };
+/** Frames on which person boxes are tracked for two-person actions (hugging). */
+const MAX_PEOPLE_FRAMES = 6;
 
 /** Merges detections across frames: per class the highest confidence, with its box and time. */
 export function mergeDetections(all: Detection[]): Detection[] {
@@ -97,14 +99,17 @@ export async function analyseVision(keyframes: RgbFrame[], poseFrames: RgbFrame[
       const n = Math.min(opts.maxPoseFrames ?? 16, Math.max(2, Math.ceil(duration * (opts.poseFps ?? 2))));
       // Two people on a keyframe: track their boxes too (for hugging), which costs an object pass.
       const twoPeople = Math.max(0, ...persons) >= 2;
+      let boxFrames = 0;
       for (const f of spread(sorted, n)) {
         if (track.some((t) => Math.abs(t.time - f.time) < 0.2)) continue;
         const t0 = performance.now();
-        const r = await models.analyseFrame(f, { objects: twoPeople, pose: true });
+        // At most MAX_PEOPLE_FRAMES object passes: each costs ~8 pose estimates.
+        const withBoxes = twoPeople && boxFrames++ < MAX_PEOPLE_FRAMES;
+        const r = await models.analyseFrame(f, { objects: withBoxes, pose: true });
         work.pose.ms += performance.now() - t0;
         work.pose.frames++;
         if (r.pose) track.push({ time: f.time, pose: r.pose });
-        if (twoPeople) people.push({ time: f.time, boxes: r.objects.filter((o) => o.object === "person").map((o) => o.bbox) });
+        if (withBoxes) people.push({ time: f.time, boxes: r.objects.filter((o) => o.object === "person").map((o) => o.bbox) });
       }
     }
   }
