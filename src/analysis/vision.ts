@@ -79,7 +79,12 @@ export async function analyseVision(keyframes: RgbFrame[], poseFrames: RgbFrame[
   const people: PeopleSample[] = [];
   if ("absent" in models) absent.push({ signal: "detected_objects, faces, detected_actions", reason: models.absent });
   else {
-    const frames = spread([...keyframes].sort((a, b) => a.time - b.time), opts.maxDetectFrames ?? 4);
+    const max = opts.maxDetectFrames ?? 4;
+    const frames = spread([...keyframes].sort((a, b) => a.time - b.time), max);
+    // A one-shot clip has one keyframe, and the subject may be gone by then (the airplane in
+    // moviepy_airplane_field_outdoor passes in the first 4 s): top up to 3 frames from the samples.
+    for (const f of spread(poseFrames, 3)) if (frames.length < Math.min(max, 3) && frames.every((k) => Math.abs(k.time - f.time) > 1)) frames.push(f);
+    frames.sort((a, b) => a.time - b.time);
     for (const f of frames) {
       const t0 = performance.now();
       const r = await models.analyseFrame(f, { objects: true, faces: true, pose: true });
