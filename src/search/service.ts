@@ -7,7 +7,6 @@
 import { z } from "zod";
 import type { AppContext } from "../app.ts";
 import { EMOTIONAL_TONES, THEMES } from "../db/enums.ts";
-import type { ClipRow } from "../db/repositories/clips.ts";
 import { FIELD_WEIGHTS, SEARCH_FIELDS, type LexicalHit, type SearchDocument, type SearchField } from "./search-index.ts";
 import { buildLexicalQuery, type QueryPlan } from "./lexical.ts";
 
@@ -39,7 +38,10 @@ export interface SearchOptions {
   excludeFields?: SearchField[];
 }
 
-const THEME_COLUMN: Record<string, keyof ClipRow> = {
+/** The clip fields search reads (see ClipRepository.forSearch). */
+export type SearchRow = Awaited<ReturnType<AppContext["clips"]["forSearch"]>>[number];
+
+const THEME_COLUMN: Record<string, keyof SearchRow> = {
   fails_accidents: "themeFailsAccidents",
   extreme_sports: "themeExtremeSports",
   comedy: "themeComedy",
@@ -79,7 +81,7 @@ export function explain(plan: QueryPlan, doc: SearchDocument, weights: Record<Se
 }
 
 /** The moment in the clip that the evidence points at (object time, action span, words, event). */
-export function momentOf(clip: ClipRow, why: { field: SearchField; term: string }[]): { start: number; end: number; evidence: string[] } {
+export function momentOf(clip: SearchRow, why: { field: SearchField; term: string }[]): { start: number; end: number; evidence: string[] } {
   const d = clip.durationSeconds;
   const around = (t: number, half = 2) => ({ start: Math.max(0, t - half), end: Math.min(d, t + half) });
   const evidence: string[] = [];
@@ -122,7 +124,7 @@ export function momentOf(clip: ClipRow, why: { field: SearchField; term: string 
   return { start: r(window.start), end: r(Math.max(window.end, window.start)), evidence };
 }
 
-function passesFilters(c: ClipRow, f: Partial<SearchFilters>): boolean {
+function passesFilters(c: SearchRow, f: Partial<SearchFilters>): boolean {
   if ((f.status ?? "analyzed") === "analyzed" && c.status !== "analyzed") return false;
   if (f.rights_cleared !== undefined && c.rightsCleared !== f.rights_cleared) return false;
   if (f.min_intensity !== undefined && (c.intensity ?? 0) < f.min_intensity) return false;
@@ -139,9 +141,10 @@ export async function searchClips(app: AppContext, query: string, opts: SearchOp
   if (!plan.groups.length) return [];
   const weights = { ...FIELD_WEIGHTS };
   for (const f of opts.excludeFields ?? []) weights[f] = 0;
-  const hits: LexicalHit[] = await app.searchIndex.match(plan, Math.max(200, limit * 20), weights);
+  // Candidates: enough for filters and the coverage bar to leave `limit` results in practice.
+  const hits: LexicalHit[] = await app.searchIndex.match(plan, Math.max(60, limit * 6), weights);
   if (!hits.length) return [];
-  const rows = await app.clips.list({ ids: hits.map((h) => h.clipId), limit: hits.length });
+  const rows = await app.clips.forSearch(hits.map((h) => h.clipId));
   const byId = new Map(rows.map((r) => [r.id, r]));
   // A one-word query must match; longer queries need half their concepts unless told otherwise.
   const minCoverage = opts.minCoverage ?? (plan.groups.length === 1 ? 1 : 0.5);

@@ -75,6 +75,22 @@ export class ClipRepository {
       .offset(filter.offset ?? 0);
   }
 
+  /** The fields search needs to filter, explain and point at moments — not the heavy JSON ones. */
+  async forSearch(ids: string[]) {
+    if (!ids.length) return [];
+    const c = this.t.videoClips;
+    return this.db
+      .select({
+        id: c.id, externalId: c.externalId, filePath: c.filePath, durationSeconds: c.durationSeconds, status: c.status,
+        rightsCleared: c.rightsCleared, intensity: c.intensity, emotionalTone: c.emotionalTone, keyMoments: c.keyMoments,
+        detectedObjects: c.detectedObjects, detectedActions: c.detectedActions, transcriptWords: c.transcriptWords, soundEventSpans: c.soundEventSpans,
+        themeFailsAccidents: c.themeFailsAccidents, themeExtremeSports: c.themeExtremeSports, themeComedy: c.themeComedy, themeWholesome: c.themeWholesome,
+        themeInstantRegret: c.themeInstantRegret, themeTutorialFail: c.themeTutorialFail, themeAnimalAntics: c.themeAnimalAntics, themeEpicWins: c.themeEpicWins,
+      })
+      .from(c)
+      .where(inArray(c.id, ids));
+  }
+
   async count(filter: ClipFilter = {}): Promise<number> {
     const rows = await this.db
       .select({ n: sql<number>`count(*)` })
