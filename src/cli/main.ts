@@ -55,12 +55,12 @@ const COMMANDS: Record<string, Command> = {
     summary: "produce a compilation video from a theme",
     usage: 'reelsmith produce --theme "<text>" --duration <seconds> [--style energetic|chill|emotional] [--aspect 16:9|9:16|1:1] [--resolution 720p|1080p] [--out DIR] [--review] [--json]',
     booleans: ["review"],
-    pending: "issue #5 (produce): the renderer is not wired yet",
+    run: async (a, c) => (await import("./commands/produce.ts")).produceCommand(a, c),
   },
   productions: {
     summary: "list, show or resume productions",
     usage: "reelsmith productions list|show|resume <id> [--json]",
-    pending: "issue #5 (produce): the renderer is not wired yet",
+    run: async (a, c) => (await import("./commands/produce.ts")).productionsCommand(a, c),
   },
   serve: {
     summary: "serve the REST API and the browser UI",

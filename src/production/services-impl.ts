@@ -1,0 +1,87 @@
+/** The production services over the real parts: search, fingerprints, ffmpeg measurements and rendering. */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { AppContext } from "../app.ts";
+import { fingerprintSimilarity } from "../analysis/visual/features.ts";
+import { runMedia } from "../media/exec.ts";
+import { searchClips } from "../search/service.ts";
+import { buildEdl, buildOtio, buildSrt } from "./exports.ts";
+import type { WindowMeasure } from "./qa.ts";
+import { renderTimeline } from "./render.ts";
+import type { ProductionServices } from "./services.ts";
+import type { Timeline } from "./types.ts";
+
+/** blackdetect + freezedetect over one source window, at low resolution (one decode). */
+export function windowCheckArgs(ffmpegPath: string, path: string, start: number, length: number): string[] {
+  return [
+    ffmpegPath, "-hide_banner", "-nostdin", "-v", "info", "-i", path, "-ss", String(start), "-t", String(length), "-an", "-sn",
+    // pix_th 0.10 / 98% of pixels: a black frame, not a dark one; freeze: −60 dB noise for 1.5 s.
+    "-vf", "scale=160:-2,blackdetect=d=0.5:pix_th=0.10:pic_th=0.98,freezedetect=n=-60dB:d=1.5", "-f", "null", "-",
+  ];
+}
+
+/** Black and frozen intervals from blackdetect/freezedetect stderr (times relative to the window). */
+export function parseWindowCheck(stderr: string, length: number): Omit<WindowMeasure, "clipId"> {
+  const black = [...stderr.matchAll(/black_start:\s*([\d.]+)\s+black_end:\s*([\d.]+)/g)].map((m) => ({ start: Number(m[1]), end: Number(m[2]) }));
+  const frozen: { start: number; end: number }[] = [];
+  let open: number | null = null;
+  for (const m of stderr.matchAll(/freeze_(start|end):\s*([\d.]+)/g)) {
+    if (m[1] === "start") open = Number(m[2]);
+    else if (open !== null) {
+      frozen.push({ start: open, end: Number(m[2]) });
+      open = null;
+    }
+  }
+  if (open !== null) frozen.push({ start: open, end: length });
+  return { black, frozen };
+}
+
+export async function createProductionServices(app: AppContext): Promise<ProductionServices & { dispose(): Promise<void> }> {
+  const ff = app.config.ffmpegPath;
+  return {
+    async search(theme, opts) {
+      // Each widening round lowers the share of the theme's words a clip must match.
+      const minCoverage = opts.widen === 0 ? undefined : Math.max(0.2, 0.5 - 0.15 * opts.widen);
+      return searchClips(app, theme, { limit: opts.limit, minCoverage });
+    },
+    fingerprintSimilarity,
+    async measureWindows(tl: Timeline, signal?: AbortSignal): Promise<WindowMeasure[]> {
+      const out: WindowMeasure[] = [];
+      for (const e of tl.entries) {
+        const len = e.sourceEnd - e.sourceStart;
+        const { stderr } = await runMedia(windowCheckArgs(ff, e.filePath, e.sourceStart, len), { signal, stderrLimit: 1 << 20 });
+        out.push({ clipId: e.clipId, ...parseWindowCheck(stderr, len) });
+      }
+      return out;
+    },
+    render(tl, dir, signal, onProgress) {
+      return renderTimeline(tl, dir, { ffmpegPath: ff, ffprobePath: app.config.ffprobePath, encoder: "auto", signal, onProgress: (p) => onProgress(p) });
+    },
+    async finish(ctx, dir, signal) {
+      const tl = ctx.timeline!;
+      const title = ctx.metadata?.title ?? ctx.productionId;
+      await mkdir(dir, { recursive: true });
+      const rows = await app.clips.list({ ids: tl.entries.map((e) => e.clipId), limit: tl.entries.length });
+      const words = new Map(rows.map((r) => [r.id, r.transcriptWords]));
+      const captionsPath = join(dir, "captions.srt");
+      const otioPath = join(dir, "timeline.otio");
+      const edlPath = join(dir, "timeline.edl");
+      const timelinePath = join(dir, "timeline.json");
+      await writeFile(captionsPath, buildSrt(tl, words));
+      await writeFile(otioPath, JSON.stringify(buildOtio(tl, title), null, 2));
+      await writeFile(edlPath, buildEdl(tl, title));
+      await writeFile(timelinePath, JSON.stringify(tl, null, 2));
+      const thumbnails: { rule: string; path: string; clipExternalId: string }[] = [];
+      for (const [i, t] of (ctx.metadata?.thumbnails ?? []).entries()) {
+        const path = join(dir, `thumbnail_${i + 1}.jpg`);
+        const clip = rows.find((r) => r.id === t.clipId);
+        if (!clip) continue;
+        // Decoded from the start (output seek): exact frame, and safe for files that break on fast seeks.
+        await runMedia([ff, "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", clip.filePath, "-ss", String(t.sourceTime), "-frames:v", "1", "-vf", `scale=${tl.width}:${tl.height}:force_original_aspect_ratio=decrease,pad=${tl.width}:${tl.height}:(ow-iw)/2:(oh-ih)/2`, "-q:v", "3", path], { signal });
+        thumbnails.push({ rule: t.rule, path, clipExternalId: t.externalId });
+      }
+      return { videoPath: ctx.render!.videoPath, thumbnails, captionsPath, otioPath, edlPath, timelinePath };
+    },
+    async dispose() {},
+  };
+}
