@@ -98,7 +98,10 @@ export function buildTimeline(ordered: Pick[], plan: ProductionPlan, opts: EditO
   const transitions = ordered.map((_, i) => (i === 0 ? "cut" : rules.transitions[(i - 1) % rules.transitions.length]!));
   const overlapOf = (i: number) => (transitions[i] === "fade" ? Math.min(rules.transitionSeconds, plan.clipMin / 2) : 0);
   const overlapTotal = transitions.reduce((a, _, i) => a + overlapOf(i), 0);
-  const maxes = ordered.map((p) => Math.min(p.clip.durationSeconds, Math.max(plan.clipMax, plan.clipTarget * 1.5)));
+  const styled = ordered.map((p) => Math.min(p.clip.durationSeconds, Math.max(plan.clipMax, plan.clipTarget * 1.5)));
+  // When the style's cap leaves the picks short of the target, clips may run longer than the style likes.
+  const want = plan.targetDuration + overlapTotal;
+  const maxes = styled.reduce((a, b) => a + b, 0) >= want ? styled : ordered.map((p) => p.clip.durationSeconds);
   const lengths = allocateLengths(maxes, plan, overlapTotal);
   const sections: SectionName[] = ordered.map((_, i) => plan.sections[Math.min(i, plan.sections.length - 1)] ?? "build-up");
   if (ordered.length) sections[ordered.length - 1] = "outro";

@@ -55,6 +55,9 @@ export function createProductionSteps(app: AppContext, services: ProductionServi
       // Enough clips to fill the target at each clip's longest allowed length, plus one spare.
       const need = Math.max(plan.clipCount, 3);
       const res = curate(cands, plan, need, services.fingerprintSimilarity, new Set(input.excludedClipIds));
+      // Short clips may not fill the target at the style's lengths: take runners-up until they can.
+      const capacity = () => res.picks.reduce((a, p) => a + Math.min(p.clip.durationSeconds, plan.clipMax), 0);
+      while (capacity() < plan.targetDuration * 1.1 && res.runnersUp.length) res.picks.push(res.runnersUp.shift()!);
       if (!res.picks.length) {
         const reasons = res.excluded.slice(0, 5).map((e) => `${e.externalId}: ${e.reason}`).join("; ");
         throw new Error(`no usable clip for the theme "${input.request.theme}": ${hits.length} matched but none can be used (${reasons})`);
