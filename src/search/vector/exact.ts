@@ -1,6 +1,6 @@
 /** Exact nearest neighbours: one pass over the contiguous store, top-k kept in a small heap. */
 import { ScoreHeap } from "./heap.ts";
-import type { VectorStore } from "./store.ts";
+import { dotAt, type VectorStore } from "./store.ts";
 
 export interface SlotHit {
   slot: number;
@@ -16,8 +16,7 @@ export function exactSearch(store: VectorStore, query: Float32Array, k: number, 
   const data = store.data;
   for (let s = 0, base = 0; s < store.slots; s++, base += dim) {
     if (store.deleted[s]) continue;
-    let score = 0;
-    for (let i = 0; i < dim; i++) score += data[base + i]! * query[i]!;
+    const score = dotAt(data, base, query, 0, dim);
     if (best.size === k && score <= best.topScore()) continue;
     if (accept && !accept(s)) continue;
     best.push(score, s);
