@@ -64,6 +64,8 @@ describe("exact mode", () => {
   test("rejects wrong dimensions and zero vectors with a reason", () => {
     expect(() => index.add("bad", new Float32Array(31))).toThrow(/31 dimensions, the index has 32/);
     expect(() => index.add("zero", new Float32Array(32))).toThrow(/zero/);
+    expect(() => index.add("v1", new Float32Array(32).fill(Number.NaN))).toThrow(/non-finite/);
+    expect(index.has("v1")).toBe(true); // a bad replacement leaves the old vector in place
     expect(() => index.search(new Float32Array(8), 3)).toThrow(/8 dimensions/);
   });
 

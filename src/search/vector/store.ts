@@ -41,13 +41,14 @@ export class VectorStore {
   /** Appends a vector (normalised on the way in) and returns its slot; an existing id is tombstoned first. */
   append(id: string, vec: ArrayLike<number>): number {
     if (vec.length !== this.dim) throw new Error(`vector for ${id} has ${vec.length} dimensions, the index has ${this.dim}`);
-    this.remove(id);
-    if (this.ids.length === this.deleted.length) this.grow();
-    const slot = this.ids.length;
     let sum = 0;
     for (let i = 0; i < this.dim; i++) sum += vec[i]! * vec[i]!;
     const norm = Math.sqrt(sum);
+    // Checked before the old vector is dropped, so a bad replacement leaves the index unchanged.
     if (!Number.isFinite(norm) || norm === 0) throw new Error(`vector for ${id} has zero or non-finite length`);
+    this.remove(id);
+    if (this.ids.length === this.deleted.length) this.grow();
+    const slot = this.ids.length;
     const base = slot * this.dim;
     for (let i = 0; i < this.dim; i++) this.data[base + i] = vec[i]! / norm;
     this.ids.push(id);
