@@ -10,7 +10,7 @@ import type { ExpandOptions, Relation, TermExpander } from "./wordnet/index.ts";
 export interface ParsedQuery {
   /** Single words (or hyphenated compounds written with spaces), stop words removed. */
   terms: string[];
-  /** Quoted phrases, stop words kept, not expanded. */
+  /** Quoted words and phrases, stop words kept, not expanded. */
   phrases: string[];
   /** Words or phrases written with a leading '-'. */
   negated: string[];
@@ -85,9 +85,8 @@ export function parseQuery(text: string): ParsedQuery {
     if (m[2] !== undefined) {
       const phrase = words(m[2]).join(" ");
       if (!phrase) continue;
-      if (m[1]) push(negated, phrase);
-      else if (phrase.includes(" ")) push(phrases, phrase);
-      else push(terms, phrase); // a quoted single word is just that word
+      // Quoted means exact: even a single quoted word is a phrase, so it is not expanded.
+      push(m[1] ? negated : phrases, phrase);
       continue;
     }
     const token = m[3]!;

@@ -58,7 +58,7 @@ export interface ExpandOptions {
  * Relation weights. A synonym is nearly the word; a hypernym broadens and a hyponym narrows, so
  * both weigh less; per level they decay again. Chosen by hand on the test words, not fitted.
  */
-const W = { morph: 0.95, synonym: 0.85, untaggedSynonym: 0.7, hypernym: [0.6, 0.35], genus: 0.5, hyponym: 0.55, hyponymDecay: 0.92 } as const;
+const W = { morph: 0.95, synonym: 0.85, untaggedSynonym: 0.7, hypernym: [0.6, 0.35], genus: 0.6, hyponym: 0.55, hyponymDecay: 0.92 } as const;
 /** Synonyms kept per sense: WordNet lists a synset's commonest lemmas first; the tail is rare ("clangoring"). */
 const MAX_SYNONYMS = 4;
 /** Noun synsets closer than this to "entity" are too general to help (whole, artifact, organism, area). */
@@ -88,7 +88,8 @@ export function expandTerm(wn: WordNet, word: string, opts: ExpandOptions = {}):
     const term = lemmaToPhrase(lemma);
     weight *= known(term);
     const had = out.get(term);
-    if (!had || had.weight < weight) out.set(term, via ? { term, weight, relation, via } : { term, weight, relation });
+    // At equal weight a pointer outranks a gloss reading as the stated source.
+    if (!had || had.weight < weight || (had.weight === weight && had.via && !via)) out.set(term, via ? { term, weight, relation, via } : { term, weight, relation });
   };
   const matches = wn.lemmas(self, opts.parts ?? POS_LIST);
   for (const m of matches) if (m.morph) add(m.lemma, W.morph, "morph");
@@ -100,18 +101,19 @@ export function expandTerm(wn: WordNet, word: string, opts: ExpandOptions = {}):
       const rare = s.count > 0 && wn.tagCount(w.lemma, s.synset, w.lexId) === 0;
       add(w.lemma, (rare ? W.untaggedSynonym : 1) * W.synonym * s.weight, "synonym");
     }
-    const depth = Math.min(2, opts.hypernymDepth ?? 1);
-    let level: Synset[] = [s.synset];
-    for (let d = 0; d < depth; d++) {
-      level = level.flatMap((syn) => hypernyms(wn, syn, opts.instances ?? false));
-      for (const h of level) if (generalEnough(wn, h)) for (const w of h.words.slice(0, 3)) add(w.lemma, W.hypernym[d]! * s.weight, "hypernym");
-    }
+    // The gloss's genus first: at equal weight it is the lexicographer's own word ("cat" for kitten).
     if (s.synset.pos === "noun" && (opts.glossGenus ?? true)) {
       const nounBase = (p: string) => morphy(p, "noun", wn)[0] ?? null;
       for (const g of glossGenus(s.synset.gloss, nounBase)) {
         const first = wn.lookup(g, "noun")?.offsets[0];
         if (g !== s.match.lemma && first !== undefined && nounDepth(wn, wn.synset(first, "noun")) >= MIN_NOUN_DEPTH) add(g, W.genus * s.weight, "hypernym", "gloss");
       }
+    }
+    const depth = Math.min(2, opts.hypernymDepth ?? 1);
+    let level: Synset[] = [s.synset];
+    for (let d = 0; d < depth; d++) {
+      level = level.flatMap((syn) => hypernyms(wn, syn, opts.instances ?? false));
+      for (const h of level) if (generalEnough(wn, h)) for (const w of h.words.slice(0, 3)) add(w.lemma, W.hypernym[d]! * s.weight, "hypernym");
     }
   }
   addHyponyms(wn, senses, opts, known, add);
@@ -219,10 +221,10 @@ function addHyponyms(
       level = next;
     }
   }
-  // Ranked with the vocabulary factor applied, as add() will apply it; add() gets the raw weight.
+  // Words the library knows take the places first; add() applies the vocabulary factor to the weight.
   const best = [...found.entries()]
-    .map(([lemma, weight]) => ({ lemma, weight, rank: weight * known(lemmaToPhrase(lemma)) }))
-    .sort((a, b) => b.rank - a.rank)
+    .map(([lemma, weight]) => ({ lemma, weight, known: known(lemmaToPhrase(lemma)) }))
+    .sort((a, b) => b.known - a.known || b.weight - a.weight)
     .slice(0, opts.maxHyponyms ?? 8);
   for (const { lemma, weight } of best) add(lemma, weight, "hyponym");
 }

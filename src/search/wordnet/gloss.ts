@@ -11,7 +11,7 @@ const BOUNDARY = new Set(
   "that which who whom whose where when of for with in on at by from to into onto as like than used usually especially often typically esp or and but not having resembling consisting made".split(" "),
 );
 /** Openers that are not part of the genus ("any of several…", "a member of…" leave nothing or what follows). */
-const OPENERS = /^(a|an|the|any|one|some|several|various|each|either|kind|type|form|sort|variety|member|species|genus|group|part|piece|unit)\s+/;
+const OPENERS = /^(a|an|the|any|one|some|someone|somebody|something|anyone|anything|several|various|each|either|kind|type|form|sort|variety|member|species|genus|group|part|piece|unit)\s+/;
 
 /**
  * Candidate genus phrases of a noun gloss, longest first (at most 3 words); `nounBase` turns a
