@@ -20,13 +20,14 @@ let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
 const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)]!;
 
-async function libraryOf(n: number) {
+/** A library of `n` synthetic analysed clips; `files` gives real paths to point them at (cycled). */
+export async function libraryOf(n: number, files: string[] = []) {
   const home = mkdtempSync(join(tmpdir(), `reelsmith-bench-search-${n}-`));
   const app = await createApp(loadConfig({ REELSMITH_HOME: home, LOG_LEVEL: "error" }));
   const raw = app.database.sqlite!;
   const clip = raw.prepare(
-    `INSERT INTO video_clips (id, external_id, file_path, file_hash, duration_seconds, created_at, uploaded_at, updated_at, status, rights_cleared, intensity, viral_potential, emotional_tone, detected_objects, detected_actions, visual_elements, scene_description, key_moments)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'analyzed', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO video_clips (id, external_id, file_path, file_hash, duration_seconds, created_at, uploaded_at, updated_at, status, rights_cleared, intensity, viral_potential, emotional_tone, detected_objects, detected_actions, visual_elements, scene_description, key_moments, resolution_width, resolution_height, fps, audio_codec)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'analyzed', ?, ?, ?, ?, ?, ?, ?, ?, ?, 640, 360, 25, 'aac')`,
   );
   const doc = raw.prepare(`INSERT INTO clip_search (clip_id, description, elements, tags, speech, screen_text, sounds, path, notes) VALUES (?, ?, ?, ?, '', '', ?, ?, '')`);
   const now = Date.now();
@@ -37,9 +38,10 @@ async function libraryOf(n: number) {
       const acts = rand() < 0.5 ? [pick(ACTIONS)] : [];
       const words = [pick(WORDS), pick(WORDS), pick(WORDS)];
       const desc = `Single shot shows ${objs.join(" and ")} ${acts.join(" ")} ${words.join(" ")}`;
-      const dur = 3 + rand() * 30;
+      // The real files used are at least 5 s long: keep synthetic windows inside them.
+      const dur = files.length ? 5 : 3 + rand() * 30;
       clip.run(
-        id, `clip_${String(i + 1).padStart(6, "0")}`, `/library/${words[0]}/${objs[0]}_${i}.mp4`, `${i.toString(16).padStart(16, "0")}${"0".repeat(48)}`, dur, now, now, now,
+        id, `clip_${String(i + 1).padStart(6, "0")}`, files.length ? files[i % files.length]! : `/library/${words[0]}/${objs[0]}_${i}.mp4`, `${i.toString(16).padStart(16, "0")}${"0".repeat(48)}`, dur, now, now, now,
         rand() < 0.7 ? 1 : 0, Math.round(rand() * 100) / 10, Math.round(rand() * 100) / 10, pick(["comic", "epic", "calm", "chaotic"]),
         JSON.stringify(objs.map((o) => ({ object: o, confidence: 0.5 + rand() / 2, bbox: [0, 0, 1, 1], time: rand() * dur }))),
         JSON.stringify(acts.map((a) => ({ action: a, confidence: 0.6, timespan: [1, 2], source: "synthetic" }))),

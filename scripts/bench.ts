@@ -3,7 +3,8 @@
  *  1. Indexing the corpus: × realtime for the whole local pipeline, the visual pass alone, and
  *     the floor — ffmpeg alone decoding the same clips at the same analysis resolution and rate.
  *  2. Search latency (p50/p95) at 1k, 10k and 100k clips (synthetic rows, real FTS5 queries).
- * Options: --only index|search, --clips N (first N corpus clips).
+ *  3. Production planning with 10k clips, and render time against one plain ffmpeg encode.
+ * Options: --only index|search|produce, --clips N (first N corpus clips).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ import { runMedia } from "../src/media/exec.ts";
 import { analysisSpec } from "../src/media/frames.ts";
 import { probe } from "../src/media/probe.ts";
 import { discoverMediaFiles } from "../src/indexing/inputs.ts";
+import { benchProduce } from "./bench-produce.ts";
 import { benchSearch } from "./bench-search.ts";
 
 const CLIPS = join(import.meta.dir, "..", "..", "shared", "corpus", "clips");
@@ -76,4 +78,5 @@ async function benchIndex(): Promise<void> {
 
 if (!only || only === "index") await benchIndex();
 if (!only || only === "search") await benchSearch();
+if (!only || only === "produce") await benchProduce();
 process.exit(0);

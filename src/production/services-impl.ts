@@ -46,12 +46,17 @@ export async function createProductionServices(app: AppContext): Promise<Product
     },
     fingerprintSimilarity,
     async measureWindows(tl: Timeline, signal?: AbortSignal): Promise<WindowMeasure[]> {
+      // Two ffmpeg checks at a time: each is mostly decode, and there are two cores.
       const out: WindowMeasure[] = [];
-      for (const e of tl.entries) {
-        const len = e.sourceEnd - e.sourceStart;
-        const { stderr } = await runMedia(windowCheckArgs(ff, e.filePath, e.sourceStart, len), { signal, stderrLimit: 1 << 20 });
-        out.push({ clipId: e.clipId, ...parseWindowCheck(stderr, len) });
-      }
+      const queue = [...tl.entries];
+      const worker = async () => {
+        for (let e = queue.shift(); e; e = queue.shift()) {
+          const len = e.sourceEnd - e.sourceStart;
+          const { stderr } = await runMedia(windowCheckArgs(ff, e.filePath, e.sourceStart, len), { signal, stderrLimit: 1 << 20 });
+          out.push({ clipId: e.clipId, ...parseWindowCheck(stderr, len) });
+        }
+      };
+      await Promise.all([worker(), worker()]);
       return out;
     },
     render(tl, dir, signal, onProgress) {
