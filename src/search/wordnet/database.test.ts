@@ -1,6 +1,7 @@
 /** The WordNet reader on Debian's wordnet-base database: index search, synsets, counts, Morphy. */
 import { expect, test } from "bun:test";
 import { WordNet } from "./database.ts";
+import { glossLexicon } from "./expand.ts";
 import { glossGenus } from "./gloss.ts";
 import { lemmaToPhrase, parseDataLine, parseIndexLine, POINTER, senseKeyPrefix } from "./format.ts";
 import { morphy } from "./morphy.ts";
@@ -85,12 +86,16 @@ test("Morphy: exception lists and detachment rules", () => {
 });
 
 test("gloss genus: the head noun of the definition", () => {
-  const nounBase = (p: string) => morphy(p, "noun", wn)[0] ?? null;
+  const nounBase = glossLexicon(wn);
   expect(glossGenus("a young dog", nounBase)).toEqual(["dog"]);
   expect(glossGenus("young domestic cat", nounBase)).toEqual(["domestic_cat", "cat"]);
   expect(glossGenus("a motor vehicle with four wheels; usually propelled by an internal combustion engine", nounBase)).toEqual(["motor_vehicle", "vehicle"]);
   expect(glossGenus("a member of the genus Canis", nounBase)).toEqual([]);
   expect(glossGenus("someone who rides", nounBase)).toEqual([]);
+  // Relational heads hand over to the noun after "of"; the phrase stops at the first non-nominal word.
+  expect(glossGenus("female of domestic cattle", nounBase)).toEqual(["cattle"]);
+  expect(glossGenus("a person you know well and regard with affection and trust", nounBase)).toEqual(["person"]);
+  expect(glossGenus("a light plastic disk about 10 inches in diameter", nounBase)).toEqual(["disk"]);
   expect(lemmaToPhrase("Canis_familiaris")).toBe("canis familiaris");
 });
 

@@ -9,6 +9,7 @@ import type { WordNet, LemmaMatch } from "./database.ts";
 import { lemmaToPhrase, POINTER, POS_LIST, type Pos, type Synset } from "./format.ts";
 import { glossGenus } from "./gloss.ts";
 import { morphy } from "./morphy.ts";
+import type { GlossLexicon } from "./gloss.ts";
 
 export type Relation = "self" | "synonym" | "hypernym" | "hyponym" | "morph";
 
@@ -61,8 +62,20 @@ export interface ExpandOptions {
 const W = { morph: 0.95, synonym: 0.85, untaggedSynonym: 0.7, hypernym: [0.6, 0.35], genus: 0.6, hyponym: 0.55, hyponymDecay: 0.92 } as const;
 /** Synonyms kept per sense: WordNet lists a synset's commonest lemmas first; the tail is rare ("clangoring"). */
 const MAX_SYNONYMS = 4;
-/** Noun synsets closer than this to "entity" are too general to help (whole, artifact, organism, area). */
-const MIN_NOUN_DEPTH = 6;
+/** Noun synsets closer than this to "entity" are too general to help (object, whole, matter, location). */
+const MIN_NOUN_DEPTH = 4;
+/**
+ * Upper-level nouns deeper than that which still say nothing a clip could show; picked from the
+ * expansions of the benchmark words (src/search/wordnet/bench.ts).
+ */
+const GENERIC_NOUNS = new Set(
+  ("artifact artefact instrumentality instrumentation organism being living_thing animate_thing causal_agent cause causal_agency " +
+    "area region physical_object unit whole thing act deed human_action human_activity event happening occurrence occurrent " +
+    "natural_event device structure construction covering material stuff part portion component group grouping " +
+    "collection aggregation assemblage abstraction abstract_entity attribute measure quantity amount relation state condition " +
+    "natural_object content message subject_matter substance matter chemical_compound compound binary_compound activity " +
+    "process physical_process change action work product production creation commodity goods merchandise").split(" "),
+);
 /** Tag count at which a hyponym is "common" and gets its full weight (SemCor counts; car has 71). */
 const COMMON_TAG_COUNT = 50;
 /** Lexicographer files of abstractions (lexnames(5WN)): attribute, cognition, communication, motive, possession, quantity, relation, state, time; verb cognition, possession, stative. */
@@ -85,6 +98,8 @@ export function expandTerm(wn: WordNet, word: string, opts: ExpandOptions = {}):
   const add = (lemma: string, weight: number, relation: Relation, via?: "gloss") => {
     // Proper nouns and taxonomic names ("Canis_familiaris") rarely occur in clip descriptions.
     if (relation !== "morph" && /^[A-Z]/.test(lemma)) return;
+    // Idioms of four words and more ("trip_the_light_fantastic") do not occur in descriptions.
+    if (lemma.split(/[_\s]/).length > 3) return;
     const term = lemmaToPhrase(lemma);
     weight *= known(term);
     const had = out.get(term);
@@ -92,8 +107,9 @@ export function expandTerm(wn: WordNet, word: string, opts: ExpandOptions = {}):
     if (!had || had.weight < weight || (had.weight === weight && had.via && !via)) out.set(term, via ? { term, weight, relation, via } : { term, weight, relation });
   };
   const matches = wn.lemmas(self, opts.parts ?? POS_LIST);
-  for (const m of matches) if (m.morph) add(m.lemma, W.morph, "morph");
   const senses = pickSenses(wn, matches, opts);
+  // A base form counts only through a sense that was kept: "forest" is not the adjective "fore" + -est.
+  for (const s of senses) if (s.match.morph) add(s.match.lemma, W.morph, "morph");
   for (const s of senses) {
     const synonyms = s.synset.words.filter((w) => w.lemma.toLowerCase() !== s.match.lemma).slice(0, MAX_SYNONYMS);
     for (const w of synonyms) {
@@ -103,10 +119,9 @@ export function expandTerm(wn: WordNet, word: string, opts: ExpandOptions = {}):
     }
     // The gloss's genus first: at equal weight it is the lexicographer's own word ("cat" for kitten).
     if (s.synset.pos === "noun" && (opts.glossGenus ?? true)) {
-      const nounBase = (p: string) => morphy(p, "noun", wn)[0] ?? null;
-      for (const g of glossGenus(s.synset.gloss, nounBase)) {
+      for (const g of glossGenus(s.synset.gloss, glossLexicon(wn))) {
         const first = wn.lookup(g, "noun")?.offsets[0];
-        if (g !== s.match.lemma && first !== undefined && nounDepth(wn, wn.synset(first, "noun")) >= MIN_NOUN_DEPTH) add(g, W.genus * s.weight, "hypernym", "gloss");
+        if (g !== s.match.lemma && first !== undefined && generalEnough(wn, wn.synset(first, "noun"))) add(g, W.genus * s.weight, "hypernym", "gloss");
       }
     }
     const depth = Math.min(2, opts.hypernymDepth ?? 1);
@@ -150,7 +165,9 @@ function pickSenses(wn: WordNet, matches: LemmaMatch[], opts: ExpandOptions): Se
   }
   const maxCount = Math.max(0, ...found.map((s) => s.count));
   for (const s of found) {
-    s.weight = maxCount > 0 ? s.count / maxCount : 1 / (s.rank + 1);
+    // Add-one smoothing for each part of speech's first sense, so an untagged noun ("kite")
+    // is not silenced by one tagged verb sense; other untagged senses drop out.
+    s.weight = maxCount > 0 ? (s.count + (s.rank === 0 ? 1 : 0)) / (maxCount + 1) : 1 / (s.rank + 1);
     if ((opts.visualBias ?? true) && ABSTRACT_LEX_FILES.has(s.synset.lexFile)) s.weight /= 2;
   }
   return found
@@ -163,6 +180,20 @@ function hypernyms(wn: WordNet, syn: Synset, instances: boolean): Synset[] {
   return syn.pointers
     .filter((p) => p.symbol === POINTER.hypernym || (instances && p.symbol === POINTER.instanceHypernym))
     .map((p) => wn.synset(p.offset, p.pos));
+}
+
+/** Noun and adjective look-ups that gloss parsing needs, answered by this WordNet. */
+export function glossLexicon(wn: WordNet): GlossLexicon {
+  return {
+    nounBase: (p) => {
+      // The base form ("things" → "thing"); a word mostly used as an adjective ("large", "wild")
+      // is not taken for a head noun when none of its noun senses was ever tagged.
+      const base = morphy(p, "noun", wn).at(-1) ?? null;
+      if (base && !base.includes("_") && wn.has(base, "adj") && (wn.lookup(base, "noun")?.tagSenseCount ?? 0) === 0) return null;
+      return base;
+    },
+    isNominal: (w) => wn.has(w, "adj") || morphy(w, "noun", wn).length > 0,
+  };
 }
 
 /** Steps from a noun synset up to "entity" along first hypernyms. */
@@ -178,7 +209,7 @@ function nounDepth(wn: WordNet, syn: Synset): number {
 
 /** Verb roots ("move", "change", "be") and nouns near "entity" are too general to add. */
 function generalEnough(wn: WordNet, syn: Synset): boolean {
-  if (syn.pos === "noun") return nounDepth(wn, syn) >= MIN_NOUN_DEPTH;
+  if (syn.pos === "noun") return !GENERIC_NOUNS.has(syn.words[0]!.lemma.toLowerCase()) && nounDepth(wn, syn) >= MIN_NOUN_DEPTH;
   if (syn.pos === "verb") return syn.pointers.some((p) => p.symbol === POINTER.hypernym);
   return true;
 }
