@@ -17,6 +17,7 @@ export const DEFAULT_WORDNET_DIR = "/usr/share/wordnet";
 const EXC_FILE: Record<Pos, string> = { noun: "noun.exc", verb: "verb.exc", adj: "adj.exc", adv: "adv.exc" };
 /** Enough for the synsets an expansion walks (a few hundred) many times over; ~1 KB each. */
 const SYNSET_CACHE_SIZE = 20_000;
+const COUNT_CACHE_SIZE = 100_000;
 
 export interface LemmaMatch {
   pos: Pos;
@@ -36,6 +37,7 @@ export class WordNet {
   private readonly dataFds = new Map<Pos, number>();
   private readonly synsets = new Map<string, Synset>();
   private counts: SortedLines | null = null;
+  private readonly countCache = new Map<string, number>();
   readonly loadTimes: LoadTimes = {};
 
   private constructor(readonly dir: string) {}
@@ -115,8 +117,15 @@ export class WordNet {
       const path = join(this.dir, "cntlist.rev");
       this.counts = this.timed("cntlist.rev", () => new SortedLines(existsSync(path) ? readFileSync(path) : Buffer.alloc(0)));
     }
-    let n = 0;
-    for (const line of this.counts.withPrefix(senseKeyPrefix(lemma, synset, lexId))) n += Number(line.split(" ")[2] ?? 0);
+    const key = senseKeyPrefix(lemma, synset, lexId);
+    let n = this.countCache.get(key);
+    if (n === undefined) {
+      n = 0;
+      for (const line of this.counts.withPrefix(key)) n += Number(line.split(" ")[2] ?? 0);
+      // Hyponym walks ask for the same few thousand keys again and again; a number each is cheap.
+      if (this.countCache.size >= COUNT_CACHE_SIZE) this.countCache.clear();
+      this.countCache.set(key, n);
+    }
     return n;
   }
 
