@@ -1,0 +1,191 @@
+/**
+ * renderTimeline: timeline in, finished MP4 out. Each entry is rendered once into a reusable
+ * segment (picture encoded with the final encoder); cuts and zooms join by stream copy, and only
+ * crossfade frames are encoded a second time. The audio is joined, measured and normalised to the
+ * timeline's loudness target (two-pass loudnorm), then muxed with chapters and faststart.
+ */
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { FfmpegError, runMedia } from "../media/exec.ts";
+import { probe, type ProbeResult } from "../media/probe.ts";
+import { outputSize, type Timeline } from "../production/types.ts";
+import { chaptersFfmetadata } from "./chapters.ts";
+import { chooseEncoder, softwareEncoder, type EncoderRequest, type VideoEncoder } from "./encoder.ts";
+import { concatList, finalArgs, loudnessMeasureArgs, parseLoudnorm, xfadeArgs, type LoudnormMeasurement } from "./join.ts";
+import { layoutTimeline, type TimelineLayout } from "./layout.ts";
+import { chooseSeekMode, renderSegment } from "./segment-cache.ts";
+import { segmentSeconds, segmentStreams, type SegmentSpec } from "./segment.ts";
+
+export interface RenderOptions {
+  outDir: string;
+  workDir: string;
+  ffmpegPath?: string;
+  ffprobePath?: string;
+  encoder?: EncoderRequest;
+  preset?: string;
+  /** Preview: 360p, ultrafast, no loudness pass. */
+  proxy?: boolean;
+  /** Title written into the file's metadata (defaults to the production id). */
+  title?: string;
+  signal?: AbortSignal;
+  onProgress?: (percent: number, stage: string) => void;
+}
+
+export interface RenderResult {
+  videoPath: string;
+  durationSeconds: number;
+  encoder: "libx264" | "h264_nvenc";
+  fallbackReason?: string;
+  segmentsReused: number;
+  /** Loudness before and after normalisation (LUFS); null for proxies, which skip the pass. */
+  loudness: { input_i: number; output_i: number } | null;
+  /** Things a person may want to know: entries decoded from the start instead of seeking, and why. */
+  notes: string[];
+}
+
+/** Renders a timeline to `outDir/<productionId>.mp4` (or `-proxy.mp4`); resumable and idempotent. */
+export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<RenderResult> {
+  const ff = o.ffmpegPath ?? "ffmpeg";
+  const fp = o.ffprobePath ?? "ffprobe";
+  const size = o.proxy ? outputSize(tl.aspect, "360p") : { width: tl.width, height: tl.height };
+  const layout = layoutTimeline(tl);
+  if (!tl.entries.length) throw new Error(`timeline ${tl.productionId} has no entries`);
+  const report = (p: number, stage: string) => o.onProgress?.(Math.max(0, Math.min(100, Math.round(p * 10) / 10)), stage);
+  const choice = await chooseEncoder(ff, o.encoder ?? "libx264", tl.fps, { preset: o.preset, proxy: o.proxy });
+  const probes = new Map<string, ProbeResult>();
+  await Promise.all([...new Set(tl.entries.map((e) => e.filePath))].map(async (f) => probes.set(f, await probe(f, fp, o.signal))));
+  const notes: string[] = [];
+  const specs: SegmentSpec[] = [];
+  for (const [k, e] of tl.entries.entries()) {
+    const p = probes.get(e.filePath)!;
+    const seek = await chooseSeekMode(ff, e.filePath, e.sourceStart, o.signal);
+    if (seek.reason) notes.push(`${e.externalId}: decoded from the start (${seek.reason})`);
+    specs.push({
+      entry: e,
+      // The file itself is the authority on rotation, pixel shape and audio; the entry's copy may be stale.
+      source: { width: p.width, height: p.height, rotation: p.rotation, sampleAspectRatio: p.sampleAspectRatio, hasAudio: p.hasAudio },
+      layout: layout.segments[k]!,
+      target: { width: size.width, height: size.height, fps: tl.fps, mode: tl.aspect === "9:16" ? "fill" : "fit" },
+      seek: seek.mode,
+    });
+  }
+  const dir = join(o.workDir, tl.productionId.replace(/[^\w.-]+/g, "_"), o.proxy ? "proxy" : "full");
+  await mkdir(dir, { recursive: true });
+  await mkdir(o.outDir, { recursive: true });
+
+  let encoder = choice.encoder;
+  let fallbackReason = choice.fallbackReason;
+  let segments: { path: string; reused: boolean }[];
+  try {
+    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, o, report);
+  } catch (err) {
+    if (encoder.codec !== "h264_nvenc" || o.signal?.aborted) throw err;
+    // NVENC passed the one-frame test but failed on real input (e.g. out of sessions): redo in software.
+    fallbackReason = `h264_nvenc failed during the render (${err instanceof FfmpegError ? err.reason : (err as Error).message}); encoded with libx264`;
+    encoder = softwareEncoder(tl.fps, { preset: o.preset, proxy: o.proxy });
+    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, o, report);
+  }
+
+  // Crossfade pieces: the only frames encoded twice.
+  const parts: { path: string; seconds: number }[] = [];
+  for (const [k, s] of layout.segments.entries()) {
+    if (k > 0 && s.headFrames > 0) {
+      const prev = segments[k - 1]!.path;
+      const next = segments[k]!.path;
+      const name = `x${String(k).padStart(3, "0")}-${new Bun.CryptoHasher("sha256").update(JSON.stringify([prev, next, s.headFrames, encoder])).digest("hex").slice(0, 16)}.mov`;
+      const out = join(dir, name);
+      if (!(await exists(out))) {
+        await runMedia(xfadeArgs(ff, { path: prev, tailStream: segmentStreams(layout.segments[k - 1]!).tail! }, { path: next, headStream: segmentStreams(s).head! }, s.headFrames, tl.fps, encoder, `${out}.part`), { signal: o.signal, tempPaths: [] }).catch(async (err) => {
+          await rm(`${out}.part`, { force: true });
+          throw err;
+        });
+        await rename(`${out}.part`, out);
+      }
+      parts.push({ path: out, seconds: segmentSeconds(s.headFrames, tl.fps) });
+    }
+    parts.push({ path: segments[k]!.path, seconds: segmentSeconds(s.frames - s.headFrames - s.tailFrames, tl.fps) });
+  }
+  report(88, "transitions");
+
+  const listPath = join(dir, "video.ffconcat");
+  const metaPath = join(dir, "chapters.ffmeta");
+  await writeFile(listPath, concatList(parts));
+  await writeFile(metaPath, chaptersFfmetadata(o.title ?? tl.productionId, tl.entries, layout));
+  const segPaths = segments.map((s) => s.path);
+  let measured: LoudnormMeasurement | null = null;
+  if (!o.proxy) {
+    const m = await runMedia(loudnessMeasureArgs(ff, segPaths, layout, tl.loudnessTarget), {
+      signal: o.signal,
+      durationSeconds: layout.durationSeconds,
+      stderrLimit: 1 << 20,
+      onProgress: (p) => report(88 + (p.percent ?? 0) * 0.05, "measuring loudness"),
+    });
+    measured = parseLoudnorm(m.stderr);
+    if (!measured) notes.push("loudnorm measurement could not be parsed; applied single-pass (dynamic) normalisation");
+  }
+  const videoPath = join(o.outDir, `${tl.productionId.replace(/[^\w.-]+/g, "_")}${o.proxy ? "-proxy" : ""}.mp4`);
+  const part = `${videoPath}.part`;
+  const fin = await runMedia(finalArgs(ff, { concatList: listPath, segments: segPaths, metadata: metaPath, layout, loudness: o.proxy ? null : { target: tl.loudnessTarget, measured }, out: part }), {
+    signal: o.signal,
+    durationSeconds: layout.durationSeconds,
+    stderrLimit: 1 << 20,
+    onProgress: (p) => report(93 + (p.percent ?? 0) * 0.07, "final mux"),
+  }).catch(async (err) => {
+    await rm(part, { force: true });
+    throw err;
+  });
+  await rename(part, videoPath);
+  await pruneStale(dir, new Set([...parts.map((p) => p.path), listPath, metaPath]));
+  const out = await probe(videoPath, fp, o.signal);
+  report(100, "done");
+  const applied = parseLoudnorm(fin.stderr);
+  return {
+    videoPath,
+    durationSeconds: out.durationSeconds,
+    encoder: encoder.codec,
+    fallbackReason,
+    segmentsReused: segments.filter((s) => s.reused).length,
+    loudness: measured ? { input_i: measured.input_i, output_i: applied?.output_i ?? Number.NaN } : null,
+    notes,
+  };
+}
+
+async function renderSegments(
+  tl: Timeline,
+  specs: SegmentSpec[],
+  layout: TimelineLayout,
+  encoder: VideoEncoder,
+  dir: string,
+  ff: string,
+  fp: string,
+  o: RenderOptions,
+  report: (p: number, stage: string) => void,
+): Promise<{ path: string; reused: boolean }[]> {
+  const total = layout.segments.reduce((a, s) => a + s.frames, 0);
+  let done = 0;
+  const out: { path: string; reused: boolean }[] = [];
+  for (const [k, spec] of specs.entries()) {
+    const frames = layout.segments[k]!.frames;
+    const stage = `segment ${k + 1}/${specs.length}`;
+    const run = await renderSegment(spec, encoder, {
+      dir, productionId: tl.productionId, position: tl.entries[k]!.position, ffmpegPath: ff, ffprobePath: fp, signal: o.signal,
+      onProgress: (p) => report(((done + ((p.percent ?? 0) / 100) * frames) / total) * 85, stage),
+    });
+    done += frames;
+    report((done / total) * 85, stage);
+    out.push(run);
+  }
+  return out;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+/** Removes segment files of earlier versions of this timeline (edited entries), and stray .part files. */
+async function pruneStale(dir: string, keep: Set<string>): Promise<void> {
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name);
+    if (!keep.has(path)) await rm(path, { force: true });
+  }
+}
