@@ -46,6 +46,8 @@ export interface VisualAnalysis {
   /** Mean luma 0..255 and share of near-black frames, for QA and fade handling. */
   meanLuma: number;
   blackRatio: number;
+  /** ffmpeg's error when decoding stopped part-way (the analysis covers the frames before it). */
+  decodeError?: string;
 }
 
 export interface WordTime {

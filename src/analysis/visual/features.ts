@@ -6,7 +6,14 @@ export const HIST_BINS = 16 * 4 * 4;
 /** Pixels are sampled on a 2×2 grid: histograms and luma barely change, work drops four-fold. */
 const STEP = 2;
 
-/** Fills `out` with the frame's normalised HSV histogram; returns mean luma (0..255). */
+/**
+ * Fills `out` with the frame's normalised HSV histogram; returns mean luma (0..255).
+ * Soft binning (each pixel shared between the two nearest bins on every axis): with hard bins a
+ * slow brightening of a sepia film pushes the whole frame across a value boundary in one frame
+ * and reads as a cut (Popeye frame 864). Grey pixels have no meaningful hue (it flips with
+ * noise in black-and-white film), so their share in the lowest saturation bin goes to hue 0;
+ * near-black pixels count as grey.
+ */
 export function hsvHistogram(f: RgbFrame, out: Float32Array): number {
   out.fill(0);
   const { width, height, data } = f;
@@ -27,16 +34,63 @@ export function hsvHistogram(f: RgbFrame, out: Float32Array): number {
         else if (max === g) h = (b - r) / d + 2;
         else h = (r - g) / d + 4;
       }
-      const hb = Math.min(15, Math.floor((h / 6) * 16));
-      const sb = max === 0 ? 0 : Math.min(3, Math.floor((d / max) * 4));
-      const vb = Math.min(3, max >> 6);
-      out[(hb * 4 + sb) * 4 + vb]! += 1;
+      // Bin centres at k + 0.5: position p falls between bins floor(p − 0.5) and the next.
+      const hp = (h / 6) * 16 - 0.5;
+      const h0 = Math.floor(hp);
+      const hf = hp - h0;
+      const ha = (h0 + 16) % 16;
+      const hb = (h0 + 17) % 16;
+      // Saturation of near-black pixels is noise (a 2-level difference over a max of 8 is 25%).
+      const sp = Math.min(3, Math.max(0, (max < 32 ? 0 : (d / max) * 4) - 0.5));
+      const s0 = Math.min(2, Math.floor(sp));
+      const sf = sp - s0;
+      const vp = Math.min(3, Math.max(0, max / 64 - 0.5));
+      const v0 = Math.min(2, Math.floor(vp));
+      const vf = vp - v0;
+      for (let ds = 0; ds < 2; ds++) {
+        const sw = ds ? sf : 1 - sf;
+        if (sw === 0) continue;
+        const sb = s0 + ds;
+        const grey = sb === 0;
+        for (let dh = 0; dh < 2; dh++) {
+          const hw = grey ? (dh ? 0 : 1) : dh ? hf : 1 - hf;
+          if (hw === 0) continue;
+          const base = ((grey ? 0 : dh ? hb : ha) * 4 + sb) * 4 + v0;
+          const w = sw * hw;
+          out[base]! += w * (1 - vf);
+          out[base + 1]! += w * vf;
+        }
+      }
       lumaSum += 0.299 * r + 0.587 * g + 0.114 * b;
       n++;
     }
   }
   for (let k = 0; k < HIST_BINS; k++) out[k]! /= n;
   return lumaSum / n;
+}
+
+/** Pearson correlation of two equally long vectors; 0 when either is flat. */
+export function correlation(a: Float32Array, b: Float32Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let k = 0; k < n; k++) {
+    ma += a[k]!;
+    mb += b[k]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let k = 0; k < n; k++) {
+    const x = a[k]! - ma;
+    const y = b[k]! - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
+  return saa > 1e-6 && sbb > 1e-6 ? sab / Math.sqrt(saa * sbb) : 0;
 }
 
 /** 1 − histogram intersection: 0 for identical colour distributions, 1 for disjoint ones. */

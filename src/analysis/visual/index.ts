@@ -30,7 +30,12 @@ interface Candidate {
 export interface VisualOptions {
   ffmpegPath?: string;
   signal?: AbortSignal;
+  /** Fraction 0..1 of the decode done. */
+  onProgress?: (fraction: number) => void;
+  /** Analysis size: the long side of the decoded frames (320 by default; 384 or more helps OCR and faces on the kept frames). */
   maxWidth?: number;
+  /** Frame-rate cap for the analysis (30 by default). */
+  maxFps?: number;
   /** Keep at most this many motion-peak keyframes. */
   motionPeaks?: number;
 }
@@ -39,7 +44,7 @@ const copyFrame = (f: RgbFrame): RgbFrame => ({ ...f, data: f.data.slice() });
 
 /** Runs the visual pass over a clip. */
 export async function analyseVisual(path: string, probe: ProbeResult, opts: VisualOptions = {}): Promise<VisualAnalysis & { samples: Keyframe[] }> {
-  const spec = analysisSpec(probe, opts.maxWidth ?? 320);
+  const spec = analysisSpec(probe, opts.maxWidth, opts.maxFps);
   const detector = new ShotDetector({ fps: spec.fps });
   const hist = new Float32Array(HIST_BINS);
   const meanHist = new Float64Array(HIST_BINS);
@@ -53,12 +58,13 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
   const samples: Candidate[] = [];
   const decoded = await decodeFrames(
     path,
+    probe,
     spec,
     (f) => {
       const luma = hsvHistogram(f, hist);
-      detector.push(hist, luma, lumaThumb(f, 9, 8, grid));
-      for (let k = 0; k < HIST_BINS; k++) meanHist[k]! += hist[k]!;
       lumaThumb(f, MOTION_W, MOTION_H, thumb);
+      detector.push({ hist, grid: lumaThumb(f, 9, 8, grid), thumb, luma });
+      for (let k = 0; k < HIST_BINS; k++) meanHist[k]! += hist[k]!;
       const motion = prevThumb ? Math.min(1, meanAbsDiff(prevThumb, thumb) / FULL_MOTION) : 0;
       motionPerFrame.push(motion);
       lumas.push(luma);
@@ -74,9 +80,8 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
         samples.push({ frame: copyFrame(f), hist: new Float32Array(hist), luma, sharpness: sharpness(f), motion, flat: Math.sqrt(varSum / prevThumb.length) < 6 });
       }
     },
-    { ffmpegPath: opts.ffmpegPath, signal: opts.signal },
+    { ffmpegPath: opts.ffmpegPath, signal: opts.signal, onProgress: opts.onProgress },
   );
-  if (decoded.frames === 0) throw new Error("no video frame could be decoded");
   const boundaries = detector.finish();
   const duration = decoded.durationSeconds;
   const fps = spec.fps;
@@ -139,6 +144,7 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
     fingerprint,
     meanLuma: Math.round(lumas.reduce((a, b) => a + b, 0) / n),
     blackRatio: Math.round((lumas.filter((l) => l < 18).length / n) * 1000) / 1000,
+    ...(decoded.error ? { decodeError: decoded.error } : {}),
     samples: samples.map((c) => ({ time: c.frame.time, reason: "sample" as const, sharpness: c.sharpness, frame: c.frame })),
   };
 }
