@@ -63,7 +63,7 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
     specs.push({
       entry: e,
       // The file itself is the authority on rotation, pixel shape and audio; the entry's copy may be stale.
-      source: { width: p.width, height: p.height, rotation: p.rotation, sampleAspectRatio: p.sampleAspectRatio, hasAudio: p.hasAudio },
+      source: { width: p.width, height: p.height, rotation: p.rotation, sampleAspectRatio: p.sampleAspectRatio, hasAudio: p.hasAudio, fps: p.fps },
       layout: layout.segments[k]!,
       target: { width: size.width, height: size.height, fps: tl.fps, mode: tl.aspect === "9:16" ? "fill" : "fit" },
       seek: seek.mode,

@@ -43,8 +43,9 @@ export function displaySize(src: SourcePicture): { width: number; height: number
 }
 
 /**
- * Where the picture goes in a W×H frame. "fit" scales it inside and letterboxes; "fill" scales it
- * to cover and crops a window centred on `focus` (0..1), clamped to the picture.
+ * Where the picture goes in a W×H frame. "fit" scales it inside and letterboxes (x, y: offset on
+ * the canvas). "fill" covers the frame and crops a window centred on `focus` (0..1), clamped to
+ * the picture (x, y: the window's top-left in scaled pixels).
  */
 export function placePicture(src: SourcePicture, W: number, H: number, mode: FitMode, focus = { x: 0.5, y: 0.5 }): Placement {
   const d = displaySize(src);
@@ -68,6 +69,24 @@ export function placePicture(src: SourcePicture, W: number, H: number, mode: Fit
   };
 }
 
+/**
+ * The fill window mapped back to the upright source's stored pixels, so the crop happens before
+ * the scale: scaling a 1440x1074 frame up to 2574x1920 and then throwing 58% away costs several
+ * times more than cropping first and scaling only what is kept.
+ */
+export function sourceCrop(src: SourcePicture, W: number, H: number, focus?: { x: number; y: number }): { w: number; h: number; x: number; y: number } {
+  const p = placePicture(src, W, H, "fill", focus);
+  const turns = quarterTurns(src.rotation);
+  // Upright stored size (after transpose) and the horizontal pixel stretch still to undo.
+  const uw = turns === 90 || turns === 270 ? src.height : src.width;
+  const uh = turns === 90 || turns === 270 ? src.width : src.height;
+  const kx = uw / p.scaleWidth;
+  const ky = uh / p.scaleHeight;
+  const w = Math.min(uw, Math.max(2, Math.round(W * kx)));
+  const h = Math.min(uh, Math.max(2, Math.round(H * ky)));
+  return { w, h, x: clamp(Math.round(p.x * kx), 0, uw - w), y: clamp(Math.round(p.y * ky), 0, uh - h) };
+}
+
 /** Filters that turn the picture upright (the input is opened with -noautorotate, so this is the only rotation). */
 export function rotationFilters(rotation: number | undefined): FilterNode[] {
   switch (quarterTurns(rotation)) {
@@ -87,15 +106,20 @@ export function rotationFilters(rotation: number | undefined): FilterNode[] {
  * non-square pixels become square), then pad or crop to W×H and mark pixels square.
  */
 export function geometryFilters(src: SourcePicture, W: number, H: number, mode: FitMode, focus?: { x: number; y: number }): FilterNode[] {
+  if (mode === "fill") {
+    const c = sourceCrop(src, W, H, focus);
+    return [
+      ...rotationFilters(src.rotation),
+      { filter: "crop", options: { w: c.w, h: c.h, x: c.x, y: c.y } },
+      { filter: "scale", options: { w: W, h: H, flags: "bicubic" } },
+      { filter: "setsar", options: ["1"] },
+    ];
+  }
   const p = placePicture(src, W, H, mode, focus);
-  const place: FilterNode =
-    mode === "fit"
-      ? { filter: "pad", options: { w: W, h: H, x: p.x, y: p.y, color: "black" } }
-      : { filter: "crop", options: { w: W, h: H, x: p.x, y: p.y } };
   return [
     ...rotationFilters(src.rotation),
     { filter: "scale", options: { w: p.scaleWidth, h: p.scaleHeight, flags: "bicubic" } },
-    place,
+    { filter: "pad", options: { w: W, h: H, x: p.x, y: p.y, color: "black" } },
     { filter: "setsar", options: ["1"] },
   ];
 }

@@ -30,7 +30,7 @@ export type SeekMode = "input" | "decode";
 
 export interface SegmentSpec {
   entry: Pick<TimelineEntry, "filePath" | "sourceStart" | "sourceEnd" | "audioLevel" | "focus">;
-  source: SourcePicture & { hasAudio: boolean };
+  source: SourcePicture & { hasAudio: boolean; fps?: number };
   layout: Pick<SegmentLayout, "frames" | "headFrames" | "tailFrames" | "zoomInFrames" | "zoomOutFrames">;
   target: SegmentTarget;
   seek: SeekMode;
@@ -68,11 +68,16 @@ export function segmentGraph(spec: SegmentSpec): { chains: FilterChain[]; videoO
   const seconds = segmentSeconds(N, t.fps);
   const samples = Math.round(seconds * AUDIO_RATE);
   const trimIn: FilterNode[] = spec.seek === "decode" && e.sourceStart > 0 ? [{ filter: "trim", options: { start: e.sourceStart } }] : [];
+  // Scaling is the costly step: drop surplus frames before it (60 fps source), but duplicate
+  // frames only after it (15 fps source), so each distinct picture is scaled once.
+  const fpsNode: FilterNode = { filter: "fps", options: [t.fps] };
+  const fpsFirst = (spec.source.fps ?? 0) > t.fps;
   const main: FilterNode[] = [
     ...trimIn,
     { filter: "setpts", options: ["PTS-STARTPTS"] },
+    ...(fpsFirst ? [fpsNode] : []),
     ...geometryFilters(spec.source, t.width, t.height, t.mode, e.focus),
-    { filter: "fps", options: [t.fps] },
+    ...(fpsFirst ? [] : [fpsNode]),
     { filter: "format", options: ["yuv420p"] },
     // A source shorter than its window (probe and decoder disagree on the last frames) repeats its
     // last frame instead of shortening the segment and pulling audio out of sync.
@@ -95,11 +100,16 @@ export function segmentGraph(spec: SegmentSpec): { chains: FilterChain[]; videoO
   if (h > 0) extras.push({ label: "head", nodes: range(0, h) });
   if (tl > 0) extras.push({ label: "tail", nodes: range(N - tl, N) });
   const branches = [...pieces, ...extras];
-  const splitLabels = branches.map((b) => `s_${b.label}`);
-  chains.push(chain(["0:v:0"], [...main, { filter: "split", options: [branches.length] }], splitLabels));
-  branches.forEach((b, i) => chains.push(chain([splitLabels[i]!], b.nodes, [b.label])));
-  if (pieces.length > 1) chains.push([{ inputs: pieces.map((p) => p.label), filter: "concat", options: { n: pieces.length, v: 1, a: 0 }, outputs: ["body"] }]);
-  else chains.push(chain(["mid"], [], ["body"]));
+  if (branches.length === 1) {
+    // A plain cut-to-cut segment: the whole picture is the body, no split needed.
+    chains.push(chain(["0:v:0"], main, ["body"]));
+  } else {
+    const splitLabels = branches.map((b) => `s_${b.label}`);
+    chains.push(chain(["0:v:0"], [...main, { filter: "split", options: [branches.length] }], splitLabels));
+    branches.forEach((b, i) => chains.push(chain([splitLabels[i]!], b.nodes, [b.label])));
+    if (pieces.length > 1) chains.push([{ inputs: pieces.map((p) => p.label), filter: "concat", options: { n: pieces.length, v: 1, a: 0 }, outputs: ["body"] }]);
+    else chains.push(chain(["mid"], [], ["body"]));
+  }
   const audioTail: FilterNode[] = [
     { filter: "aresample", options: [AUDIO_RATE] },
     { filter: "aformat", options: { sample_fmts: "fltp", sample_rates: AUDIO_RATE, channel_layouts: "stereo" } },

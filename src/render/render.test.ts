@@ -1,0 +1,157 @@
+/**
+ * Renders real corpus clips end to end and checks the file with ffprobe and ffmpeg's own meters.
+ * Timelines are built by hand here (test input), the way the editor writes them.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runMedia } from "../media/exec.ts";
+import { probe } from "../media/probe.ts";
+import { outputSize, type Aspect, type Timeline, type TimelineEntry } from "../production/types.ts";
+import { renderTimeline, type RenderResult } from "./assemble.ts";
+import { detectBlack, detectFreeze, measureLoudness } from "./qa-measure.ts";
+import { chooseSeekMode } from "./segment-cache.ts";
+
+const CLIPS = join(import.meta.dir, "..", "..", "..", "shared", "corpus", "clips");
+
+type Cut = [file: string, from: number, to: number, transition: "cut" | "fade" | "zoom", seconds: number];
+
+/** A timeline as the editor writes it: entries back to back, crossfades overlapping their neighbour. */
+function timeline(id: string, aspect: Aspect, resolution: "360p" | "1080p", cuts: Cut[]): Timeline {
+  let t = 0;
+  const entries = cuts.map(([file, from, to, transition, seconds], i): TimelineEntry => {
+    const overlap = i > 0 && transition === "fade" ? seconds : 0;
+    const start = t - overlap;
+    t = start + (to - from);
+    return {
+      position: i, clipId: `clip-${i}`, externalId: file, filePath: join(CLIPS, file), sourceStart: from, sourceEnd: to, start, end: t,
+      transition, transitionSeconds: seconds, audioLevel: 1, source: { width: 0, height: 0, fps: 0, hasAudio: false, durationSeconds: 0 },
+      section: i === 0 ? "hook" : "build-up", reason: "hand-built test timeline", title: `${i + 1}. ${file.replace(/\.\w+$/, "")}`,
+    };
+  });
+  return { productionId: id, style: "energetic", aspect, resolution, ...outputSize(aspect, resolution), fps: 30, loudnessTarget: -14, entries, duration: t };
+}
+
+async function chapters(path: string): Promise<{ title: string; start: number }[]> {
+  const { stdout } = await runMedia(["ffprobe", "-v", "error", "-print_format", "json", "-show_chapters", path]);
+  const json = JSON.parse(new TextDecoder().decode(stdout)) as { chapters: { start_time: string; tags?: { title?: string } }[] };
+  return json.chapters.map((c) => ({ title: c.tags?.title ?? "", start: Number(c.start_time) }));
+}
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "render-test-"));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("seek safety", () => {
+  test("the cockatoo clip is decoded from the start; a clean H.264 file is seeked", async () => {
+    const cockatoo = await chooseSeekMode("ffmpeg", join(CLIPS, "imageio_cockatoo_closeup.mp4"), 5);
+    expect(cockatoo.mode).toBe("decode");
+    expect(cockatoo.reason).toContain("decoder errors");
+    expect((await chooseSeekMode("ffmpeg", join(CLIPS, "pyscenedetect_hands_glass_jar.mp4"), 3)).mode).toBe("input");
+  }, 30_000);
+});
+
+describe("renderTimeline 16:9 with cut, crossfade and zoom", () => {
+  const tl = timeline("mix-169", "16:9", "360p", [
+    ["sports_baseball_play.mp4", 0.5, 4.5, "cut", 0],
+    ["kinetics_arm_wrestling.mp4", 2, 5.5, "fade", 0.5],
+    ["pyscenedetect_hands_glass_jar.mp4", 19, 22.5, "zoom", 0.4],
+    ["imageio_cockatoo_closeup.mp4", 5, 8.5, "fade", 0.5],
+  ]);
+  let result: RenderResult;
+  const stages = new Set<string>();
+  const percents: number[] = [];
+  beforeAll(async () => {
+    result = await renderTimeline(tl, { outDir: join(work, "out"), workDir: join(work, "work"), onProgress: (p, s) => (percents.push(p), stages.add(s.replace(/\d+\/\d+/, "n"))) });
+  }, 120_000);
+
+  test("duration within 2% of the timeline, 640x360 square pixels at 30 fps, AAC audio, faststart", async () => {
+    expect(tl.duration).toBeCloseTo(13.5, 6);
+    const p = await probe(result.videoPath);
+    expect(Math.abs(p.durationSeconds - tl.duration) / tl.duration).toBeLessThan(0.02);
+    expect([p.width, p.height, p.sampleAspectRatio, p.fps]).toEqual([640, 360, 1, 30]);
+    expect(p.videoCodec).toBe("h264");
+    expect(p.audioCodec).toBe("aac");
+    expect(p.audioSampleRate).toBe(48000);
+    const head = new Uint8Array(await Bun.file(result.videoPath).slice(0, 64 * 1024).arrayBuffer());
+    const text = new TextDecoder("latin1").decode(head);
+    expect(text.indexOf("moov")).toBeLessThan(text.indexOf("mdat"));
+    expect(result.encoder).toBe("libx264");
+    expect(result.segmentsReused).toBe(0);
+  });
+
+  test("loudness is normalised to -14 LUFS (ebur128)", async () => {
+    const l = await measureLoudness(result.videoPath);
+    expect(Math.abs(l.integrated - -14)).toBeLessThanOrEqual(1);
+    expect(l.truePeak!).toBeLessThan(0);
+    expect(result.loudness!.input_i).toBeLessThan(-15);
+    expect(Math.abs(result.loudness!.output_i - -14)).toBeLessThanOrEqual(1);
+  });
+
+  test("one chapter per entry with its title; the crossfaded chapters change mid-blend", async () => {
+    const ch = await chapters(result.videoPath);
+    expect(ch.map((c) => c.title)).toEqual(tl.entries.map((e) => e.title));
+    expect(ch.map((c) => c.start)).toEqual([0, 3.75, 7, 10.25]);
+  });
+
+  test("no black or frozen stretch longer than 1 s", async () => {
+    expect(await detectBlack(result.videoPath, { minDuration: 1 })).toEqual([]);
+    expect(await detectFreeze(result.videoPath, { minDuration: 1 })).toEqual([]);
+  }, 30_000);
+
+  test("the cockatoo entry was decoded from the start, and progress rose to 100 through every stage", () => {
+    expect(result.notes.join("\n")).toContain("imageio_cockatoo_closeup.mp4: decoded from the start");
+    expect(percents.at(-1)).toBe(100);
+    expect(percents.every((p, i) => i === 0 || p >= percents[i - 1]!)).toBe(true);
+    expect([...stages]).toEqual(["segment n", "transitions", "measuring loudness", "final mux", "done"]);
+  });
+});
+
+describe("renderTimeline 9:16", () => {
+  test("1080x1920 filled frame from a 4:3 HEVC cartoon without audio and a 16:9 clip", async () => {
+    const tl = timeline("vertical", "9:16", "1080p", [
+      ["cartoon_popeye_sinbad_part_a.mkv", 20, 21.2, "cut", 0],
+      ["sports_baseball_play.mp4", 1, 2.2, "fade", 0.3],
+    ]);
+    tl.entries[1]!.focus = { x: 0.3, y: 0.5 };
+    const r = await renderTimeline(tl, { outDir: join(work, "out"), workDir: join(work, "work") });
+    const p = await probe(r.videoPath);
+    expect([p.width, p.height]).toEqual([1080, 1920]);
+    expect(p.hasAudio).toBe(true);
+    expect(Math.abs(p.durationSeconds - tl.duration) / tl.duration).toBeLessThan(0.02);
+    // Filled, not letterboxed: the top rows are picture, not black bars.
+    expect(await detectBlack(r.videoPath, { minDuration: 0.2 })).toEqual([]);
+  }, 120_000);
+});
+
+describe("resume after a kill", () => {
+  test("aborting after the first segment, then rendering again reuses it and completes", async () => {
+    const tl = timeline("resume", "16:9", "360p", [
+      ["pyscenedetect_hands_glass_jar.mp4", 8, 10, "cut", 0],
+      ["kinetics_arm_wrestling.mp4", 0, 2, "fade", 0.4],
+      ["sports_baseball_play.mp4", 2, 4, "cut", 0],
+    ]);
+    const opts = { outDir: join(work, "out"), workDir: join(work, "work") };
+    const ac = new AbortController();
+    const first = renderTimeline(tl, { ...opts, signal: ac.signal, onProgress: (_p, stage) => stage === "segment 2/3" && ac.abort() });
+    expect(first).rejects.toThrow();
+    await first.catch(() => undefined);
+    const segDir = join(opts.workDir, "resume", "full");
+    const left = await readdir(segDir);
+    expect(left.filter((f) => f.endsWith(".mov"))).toHaveLength(1);
+    expect(left.filter((f) => f.endsWith(".part"))).toEqual([]);
+    const second = await renderTimeline(tl, opts);
+    expect(second.segmentsReused).toBe(1);
+    const p = await probe(second.videoPath);
+    expect(Math.abs(p.durationSeconds - tl.duration) / tl.duration).toBeLessThan(0.02);
+    // A third run changes nothing: every segment is reused, the output path is the same.
+    const third = await renderTimeline(tl, opts);
+    expect(third.segmentsReused).toBe(3);
+    expect(third.videoPath).toBe(second.videoPath);
+  }, 120_000);
+});
