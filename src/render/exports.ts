@@ -24,9 +24,10 @@ export function buildChapters(tl: Timeline, title: string = tl.productionId): st
 export function editorialCuts(layout: TimelineLayout): { cutIn: number; frames: number; recordIn: number }[] {
   let record = 0;
   return layout.segments.map((s) => {
-    const cutIn = s.headFrames - Math.floor(s.headFrames / 2);
-    const cutOut = Math.floor(s.tailFrames / 2);
-    const frames = s.frames - cutIn - (s.tailFrames - cutOut);
+    // The cut sits floor(F/2) frames into an F-frame blend: the incoming clip is seen from that
+    // frame of its own, the outgoing one loses the F − floor(F/2) frames after the cut.
+    const cutIn = Math.floor(s.headFrames / 2);
+    const frames = s.frames - cutIn - (s.tailFrames - Math.floor(s.tailFrames / 2));
     const out = { cutIn, frames, recordIn: record };
     record += frames;
     return out;
