@@ -9,8 +9,12 @@
  * cut truth in the corpus counts in. A variable-rate source decoded without the filter would
  * give frames whose spacing nobody knows.
  */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RgbFrame } from "../analysis/types.ts";
 import { FfmpegError, runMedia } from "./exec.ts";
+import { rawToJpegArgs } from "./images.ts";
 import type { ProbeResult } from "./probe.ts";
 
 export interface FrameSpec {
@@ -151,4 +155,16 @@ export async function decodeFrames(
   if (index === 0) throw new Error(`no video frame could be decoded from ${path}`);
   opts.onProgress?.(1);
   return { frames: index, durationSeconds: index / spec.fps, ...(error ? { error } : {}) };
+}
+
+/**
+ * Writes one frame as a JPEG with ffmpeg (runMedia has no stdin, so the raw frame goes through a
+ * temporary file, removed whatever happens). For many frames, src/media/images.ts's writeJpeg
+ * encodes in-process with sharp when it can.
+ */
+export async function encodeJpeg(frame: RgbFrame, path: string, opts: { ffmpegPath?: string; signal?: AbortSignal } = {}): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "reelsmith-jpeg-"));
+  const raw = join(dir, "frame.rgb");
+  await writeFile(raw, frame.data.subarray(0, frame.width * frame.height * 3));
+  await runMedia(rawToJpegArgs(opts.ffmpegPath ?? "ffmpeg", raw, frame.width, frame.height, path), { signal: opts.signal, tempPaths: [dir] });
 }

@@ -7,20 +7,26 @@ export const HIST_BINS = 16 * 4 * 4;
 const STEP = 2;
 
 /**
- * Fills `out` with the frame's normalised HSV histogram; returns mean luma (0..255).
+ * One pass over the frame's sampled pixels: fills `out` with the normalised HSV histogram,
+ * `grid` (GRID_W×GRID_H) and `thumb` (THUMB_W×THUMB_H) with box-averaged luma; returns mean luma.
  * Soft binning (each pixel shared between the two nearest bins on every axis): with hard bins a
  * slow brightening of a sepia film pushes the whole frame across a value boundary in one frame
  * and reads as a cut (Popeye frame 864). Grey pixels have no meaningful hue (it flips with
  * noise in black-and-white film), so their share in the lowest saturation bin goes to hue 0;
  * near-black pixels count as grey.
  */
-export function hsvHistogram(f: RgbFrame, out: Float32Array): number {
+export function frameFeatures(f: RgbFrame, out: Float32Array, grid: Float32Array, thumb: Float32Array): number {
   out.fill(0);
+  grid.fill(0);
+  thumb.fill(0);
   const { width, height, data } = f;
+  const lay = layoutFor(width, height);
   let n = 0;
   let lumaSum = 0;
   for (let y = 0; y < height; y += STEP) {
     let i = y * width * 3;
+    const gRow = lay.gy[y]! * GRID_W;
+    const tRow = lay.ty[y]! * THUMB_W;
     for (let x = 0; x < width; x += STEP, i += 3 * STEP) {
       const r = data[i]!;
       const g = data[i + 1]!;
@@ -61,12 +67,57 @@ export function hsvHistogram(f: RgbFrame, out: Float32Array): number {
           out[base + 1]! += w * vf;
         }
       }
-      lumaSum += 0.299 * r + 0.587 * g + 0.114 * b;
+      const l = 0.299 * r + 0.587 * g + 0.114 * b;
+      lumaSum += l;
+      grid[gRow + lay.gx[x]!]! += l;
+      thumb[tRow + lay.tx[x]!]! += l;
       n++;
     }
   }
   for (let k = 0; k < HIST_BINS; k++) out[k]! /= n;
+  for (let k = 0; k < grid.length; k++) grid[k]! /= lay.gCount[k]! || 1;
+  for (let k = 0; k < thumb.length; k++) thumb[k]! /= lay.tCount[k]! || 1;
   return lumaSum / n;
+}
+
+/** Luma grid (for cuts and flashes) and luma thumbnail (for motion and dissolves) sizes. */
+export const GRID_W = 9;
+export const GRID_H = 8;
+export const THUMB_W = 32;
+export const THUMB_H = 18;
+
+interface Layout {
+  key: string;
+  gx: Uint8Array;
+  gy: Uint8Array;
+  tx: Uint8Array;
+  ty: Uint8Array;
+  gCount: Float32Array;
+  tCount: Float32Array;
+}
+let cached: Layout | undefined;
+
+/** Which grid and thumbnail cell each sampled pixel falls in (computed once per frame size). */
+function layoutFor(width: number, height: number): Layout {
+  const key = `${width}x${height}`;
+  if (cached?.key === key) return cached;
+  const cell = (v: number, size: number, cells: number) => Math.min(cells - 1, Math.floor((v * cells) / size));
+  const lay: Layout = { key, gx: new Uint8Array(width), gy: new Uint8Array(height), tx: new Uint8Array(width), ty: new Uint8Array(height), gCount: new Float32Array(GRID_W * GRID_H), tCount: new Float32Array(THUMB_W * THUMB_H) };
+  for (let x = 0; x < width; x++) {
+    lay.gx[x] = cell(x, width, GRID_W);
+    lay.tx[x] = cell(x, width, THUMB_W);
+  }
+  for (let y = 0; y < height; y++) {
+    lay.gy[y] = cell(y, height, GRID_H);
+    lay.ty[y] = cell(y, height, THUMB_H);
+  }
+  for (let y = 0; y < height; y += STEP)
+    for (let x = 0; x < width; x += STEP) {
+      lay.gCount[lay.gy[y]! * GRID_W + lay.gx[x]!]!++;
+      lay.tCount[lay.ty[y]! * THUMB_W + lay.tx[x]!]!++;
+    }
+  cached = lay;
+  return lay;
 }
 
 /** Pearson correlation of two equally long vectors; 0 when either is flat. */
@@ -147,21 +198,21 @@ export function sharpness(f: RgbFrame): number {
 }
 
 /**
- * Frame fingerprint: a 64-bit difference hash (9×8 luma, is each cell brighter than its right
- * neighbour?) as 16 hex digits, then the mean luma of the four quadrants as 4 hex digits. The
+ * Frame fingerprint from frameFeatures' grid and thumbnail: a 64-bit difference hash (9×8 luma,
+ * is each cell brighter than its right neighbour?) as 16 hex digits, then the mean luma of the four quadrants as 4 hex digits. The
  * dHash alone confuses pictures that are mostly flat (a dark night street and a grey UI):
  * their gradients are noise. The quadrant levels tell those apart and survive re-encoding.
  */
-export function dHash(f: RgbFrame): string {
-  const t = lumaThumb(f, 9, 8, new Float32Array(72));
+export function dHash(grid: Float32Array, thumb: Float32Array): string {
   let hex = "";
-  for (let row = 0; row < 8; row++) {
+  for (let row = 0; row < GRID_H; row++) {
     let byte = 0;
-    for (let col = 0; col < 8; col++) byte = (byte << 1) | (t[row * 9 + col]! > t[row * 9 + col + 1]! ? 1 : 0);
+    for (let col = 0; col < 8; col++) byte = (byte << 1) | (grid[row * GRID_W + col]! > grid[row * GRID_W + col + 1]! ? 1 : 0);
     hex += byte.toString(16).padStart(2, "0");
   }
-  const q = lumaThumb(f, 2, 2, new Float32Array(4));
-  for (const v of q) hex += Math.min(15, Math.floor(v / 16)).toString(16);
+  const q = [0, 0, 0, 0];
+  for (let y = 0; y < THUMB_H; y++) for (let x = 0; x < THUMB_W; x++) q[(y < THUMB_H / 2 ? 0 : 2) + (x < THUMB_W / 2 ? 0 : 1)]! += thumb[y * THUMB_W + x]!;
+  for (const v of q) hex += Math.min(15, Math.floor(v / ((THUMB_W * THUMB_H) / 4) / 16)).toString(16);
   return hex;
 }
 

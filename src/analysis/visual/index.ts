@@ -1,31 +1,32 @@
 /**
  * The visual pass: one decode (src/media/frames.ts) fanned out to every visual analyser —
  * shot boundaries, motion curve, keyframes (one per shot plus motion peaks), thumbnail,
- * perceptual fingerprint, exposure — holding only the candidate frames in memory.
+ * perceptual fingerprint, exposure. Streaming: per frame only small features are kept; whole
+ * frames only for the candidates FrameKeeper holds (keeper.ts).
  */
 import { analysisSpec, decodeFrames } from "../../media/frames.ts";
 import type { ProbeResult } from "../../media/probe.ts";
 import type { Keyframe, RgbFrame, Shot, VisualAnalysis } from "../types.ts";
-import { dHash, HIST_BINS, histDistance, hsvHistogram, lumaThumb, meanAbsDiff, sharpness } from "./features.ts";
+import { dHash, frameFeatures, GRID_H, GRID_W, HIST_BINS, histDistance, meanAbsDiff, sharpness, THUMB_H, THUMB_W } from "./features.ts";
+import { type Candidate, FrameKeeper } from "./keeper.ts";
 import { ShotDetector } from "./shots.ts";
 
 export { fingerprintSimilarity, hammingDistance, NEAR_DUPLICATE_SIMILARITY } from "./features.ts";
 
-/** Mean luma change (0..255) that counts as full motion: a fast pan or a subject filling the frame. */
+/**
+ * Motion normalisation: the mean absolute luma change (0..255) between consecutive 32×18
+ * thumbnails, divided by FULL_MOTION and capped at 1. 40 levels is a fast pan or a subject
+ * filling the frame (the baseball whip-pan peaks near it); a still slate stays under 0.02.
+ */
 const FULL_MOTION = 40;
-/** Motion curve resolution, seconds. */
+/** Motion curve resolution, seconds (~4 values a second). */
 export const MOTION_STEP = 0.25;
-const MOTION_W = 32;
-const MOTION_H = 18;
-
-interface Candidate {
-  frame: RgbFrame;
-  hist: Float32Array;
-  luma: number;
-  sharpness: number;
-  motion: number;
-  flat: boolean;
-}
+/** Well exposed: mean luma within this range and some contrast (thumbnail luma std-dev ≥ 6). */
+const MIN_LUMA = 25;
+const MAX_LUMA = 235;
+const MIN_CONTRAST = 6;
+/** Frames whose mean luma is under this count as black for blackRatio (as for fades). */
+const BLACK_LUMA = 18;
 
 export interface VisualOptions {
   ffmpegPath?: string;
@@ -40,111 +41,112 @@ export interface VisualOptions {
   motionPeaks?: number;
 }
 
-const copyFrame = (f: RgbFrame): RgbFrame => ({ ...f, data: f.data.slice() });
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
-/** Runs the visual pass over a clip. */
+function contrast(thumb: Float32Array): number {
+  let mean = 0;
+  for (const v of thumb) mean += v;
+  mean /= thumb.length;
+  let sq = 0;
+  for (const v of thumb) sq += (v - mean) ** 2;
+  return Math.sqrt(sq / thumb.length);
+}
+
+/** Runs the visual pass over a clip; `samples` are evenly spread usable frames for later models. */
 export async function analyseVisual(path: string, probe: ProbeResult, opts: VisualOptions = {}): Promise<VisualAnalysis & { samples: Keyframe[] }> {
   const spec = analysisSpec(probe, opts.maxWidth, opts.maxFps);
-  const detector = new ShotDetector({ fps: spec.fps });
+  const fps = spec.fps;
+  const detector = new ShotDetector({ fps });
+  const keeper = new FrameKeeper(fps);
   const hist = new Float32Array(HIST_BINS);
+  const grid = new Float32Array(GRID_W * GRID_H);
+  let thumb = new Float32Array(THUMB_W * THUMB_H);
+  let prevThumb = new Float32Array(THUMB_W * THUMB_H);
   const meanHist = new Float64Array(HIST_BINS);
-  let prevThumb: Float32Array | null = null;
-  let thumb: Float32Array = new Float32Array(MOTION_W * MOTION_H);
-  const grid = new Float32Array(72);
   const motionPerFrame: number[] = [];
-  const lumas: number[] = [];
-  // Candidate frames: one every `sampleEvery` frames (for keyframes, thumbnail and fingerprint).
-  const sampleEvery = Math.max(1, Math.round(spec.fps * (probe.durationSeconds > 0 && probe.durationSeconds < 8 ? 0.25 : 0.5)));
-  const samples: Candidate[] = [];
+  let lumaSum = 0;
+  let blackFrames = 0;
+  const hashes: { index: number; hash: string }[] = [];
+  // Candidates: 4 a second on short clips, 2 on longer ones.
+  const sampleEvery = Math.max(1, Math.round(fps * (probe.durationSeconds > 0 && probe.durationSeconds < 8 ? 0.25 : 0.5)));
   const decoded = await decodeFrames(
     path,
     probe,
     spec,
     (f) => {
-      const luma = hsvHistogram(f, hist);
-      lumaThumb(f, MOTION_W, MOTION_H, thumb);
-      detector.push({ hist, grid: lumaThumb(f, 9, 8, grid), thumb, luma });
+      const luma = frameFeatures(f, hist, grid, thumb);
+      detector.push({ hist, grid, thumb, luma });
       for (let k = 0; k < HIST_BINS; k++) meanHist[k]! += hist[k]!;
-      const motion = prevThumb ? Math.min(1, meanAbsDiff(prevThumb, thumb) / FULL_MOTION) : 0;
+      const motion = f.index > 0 ? Math.min(1, meanAbsDiff(prevThumb, thumb) / FULL_MOTION) : 0;
       motionPerFrame.push(motion);
-      lumas.push(luma);
-      const swap = prevThumb ?? new Float32Array(MOTION_W * MOTION_H);
-      prevThumb = thumb;
-      thumb = swap;
+      lumaSum += luma;
+      if (luma < BLACK_LUMA) blackFrames++;
       if (f.index % sampleEvery === 0) {
-        let mean = 0;
-        for (const v of prevThumb) mean += v;
-        mean /= prevThumb.length;
-        let varSum = 0;
-        for (const v of prevThumb) varSum += (v - mean) ** 2;
-        samples.push({ frame: copyFrame(f), hist: new Float32Array(hist), luma, sharpness: sharpness(f), motion, flat: Math.sqrt(varSum / prevThumb.length) < 6 });
+        const usable = luma >= MIN_LUMA && luma <= MAX_LUMA && contrast(thumb) >= MIN_CONTRAST;
+        if (usable) hashes.push({ index: f.index, hash: dHash(grid, thumb) });
+        const frame: RgbFrame = { ...f, data: f.data.slice() };
+        keeper.offer({ index: f.index, time: f.time, frame, hist: new Float32Array(hist), luma, sharpness: sharpness(f), motion, usable });
+        keeper.settle(detector.settled(), detector.boundaries);
       }
+      [prevThumb, thumb] = [thumb, prevThumb];
     },
     { ffmpegPath: opts.ffmpegPath, signal: opts.signal, onProgress: opts.onProgress },
   );
   const boundaries = detector.finish();
-  const duration = decoded.durationSeconds;
-  const fps = spec.fps;
+  const n = decoded.frames;
+  const shotKeys = keeper.finish(boundaries, n);
 
   // A cut frame's change is the cut itself, not motion: give it its neighbour's value.
-  for (const b of boundaries) if (b.frame > 0 && b.frame < motionPerFrame.length) motionPerFrame[b.frame] = motionPerFrame[b.frame - 1] ?? 0;
+  for (const b of boundaries) if (b.kind === "cut" && b.frame > 0 && b.frame < n) motionPerFrame[b.frame] = motionPerFrame[b.frame - 1] ?? 0;
   const perStep = Math.max(1, Math.round(MOTION_STEP * fps));
   const motionCurve: { time: number; value: number }[] = [];
-  for (let i = 0; i < motionPerFrame.length; i += perStep) {
+  for (let i = 0; i < n; i += perStep) {
     const slice = motionPerFrame.slice(i, i + perStep);
-    motionCurve.push({ time: Math.round((i / fps) * 1000) / 1000, value: Math.round((slice.reduce((a, b) => a + b, 0) / slice.length) * 1000) / 1000 });
+    motionCurve.push({ time: round3(i / fps), value: round3(slice.reduce((a, b) => a + b, 0) / slice.length) });
   }
 
   const starts = [0, ...boundaries.map((b) => b.frame)];
-  const shots: Shot[] = starts.map((s, k) => ({
-    start: Math.round((s / fps) * 1000) / 1000,
-    end: Math.round(((starts[k + 1] ?? decoded.frames) / fps) * 1000) / 1000,
-    kind: k === 0 ? "start" : boundaries[k - 1]!.kind,
-  }));
+  const shots: Shot[] = starts.map((s, k) => ({ start: round3(s / fps), end: round3((starts[k + 1] ?? n) / fps), kind: k === 0 ? "start" : boundaries[k - 1]!.kind }));
 
-  const usable = (c: Candidate) => c.luma >= 25 && c.luma <= 235 && !c.flat;
-  const keyframes: Keyframe[] = [];
-  for (const shot of shots) {
-    // Skip the first and last 15% of a shot: fades and motion blur sit at the edges.
-    const len = shot.end - shot.start;
-    const inner = samples.filter((c) => c.frame.time >= shot.start + len * 0.15 && c.frame.time <= shot.end - len * 0.15);
-    const pool = (inner.length ? inner : samples.filter((c) => c.frame.time >= shot.start && c.frame.time < shot.end)).filter(usable);
-    const best = pool.reduce<Candidate | undefined>((a, c) => (!a || c.sharpness > a.sharpness ? c : a), undefined);
-    if (best) keyframes.push({ time: best.frame.time, reason: "shot", sharpness: best.sharpness, frame: best.frame });
-  }
-  const peaks = [...samples].filter(usable).sort((a, b) => b.motion - a.motion);
-  for (const p of peaks) {
-    if (keyframes.filter((k) => k.reason === "motion_peak").length >= (opts.motionPeaks ?? 3)) break;
-    if (p.motion < 0.08) break;
-    if (keyframes.some((k) => Math.abs(k.time - p.frame.time) < 1.5)) continue;
-    keyframes.push({ time: p.frame.time, reason: "motion_peak", sharpness: p.sharpness, frame: p.frame });
+  const toKeyframe = (c: Candidate, reason: Keyframe["reason"]): Keyframe => ({ time: c.time, reason, sharpness: c.sharpness, frame: c.frame });
+  const keyframes: Keyframe[] = [...shotKeys.values()].map((c) => toKeyframe(c, "shot"));
+  const nearFade = (index: number) => boundaries.some((b) => b.kind === "fade" && Math.abs(b.frame - index) < fps * 0.5);
+  let peaks = 0;
+  for (const p of keeper.peaks) {
+    // Under 0.08 (about 3 luma levels a frame) nothing is really moving.
+    if (peaks >= (opts.motionPeaks ?? 3) || p.motion < 0.08) break;
+    if (nearFade(p.index) || keyframes.some((k) => Math.abs(k.time - p.time) < 1.5)) continue;
+    keyframes.push(toKeyframe(p, "motion_peak"));
+    peaks++;
   }
   keyframes.sort((a, b) => a.time - b.time);
 
-  const n = decoded.frames;
+  // Thumbnail: representative and sharp — close to the clip's average colours, in focus.
   const mean = new Float32Array(HIST_BINS);
   for (let k = 0; k < HIST_BINS; k++) mean[k] = meanHist[k]! / n;
-  const maxSharp = Math.max(...samples.map((c) => c.sharpness), 1);
-  // Representative and sharp: close to the clip's average colours, in focus, well exposed.
-  const thumbScore = (c: Candidate) => (1 - histDistance(c.hist, mean)) * 0.6 + (c.sharpness / maxSharp) * 0.3 + (usable(c) ? 0.1 : -1);
-  const thumbC = samples.reduce((a, c) => (thumbScore(c) > thumbScore(a) ? c : a), samples[0]!);
+  const pool = [...new Set([...shotKeys.values(), ...keeper.spread, ...keeper.peaks])];
+  const maxSharp = Math.max(1, ...pool.map((c) => c.sharpness));
+  const score = (c: Candidate) => (1 - histDistance(c.hist, mean)) * 0.6 + (c.sharpness / maxSharp) * 0.4;
+  const best = pool.reduce<Candidate | undefined>((a, c) => (!a || score(c) > score(a) ? c : a), undefined) ?? keeper.fallback!;
+  if (!keyframes.length) keyframes.push(toKeyframe(best, "thumbnail"));
 
-  const fpFrames = samples.filter(usable);
-  const stride = Math.max(1, Math.ceil(fpFrames.length / 32));
-  const fingerprint = fpFrames.filter((_, i) => i % stride === 0).map((c) => dHash(c.frame));
+  // Fingerprint: up to 32 evenly spread usable samples, none inside a fade.
+  const fp = hashes.filter((h) => !nearFade(h.index));
+  const stride = Math.max(1, Math.ceil(fp.length / 32));
+  const fingerprint = fp.filter((_, i) => i % stride === 0).map((h) => h.hash);
 
   return {
-    durationSeconds: Math.round(duration * 1000) / 1000,
-    framesDecoded: decoded.frames,
-    cuts: boundaries.map((b) => Math.round((b.frame / fps) * 1000) / 1000),
+    durationSeconds: round3(decoded.durationSeconds),
+    framesDecoded: n,
+    cuts: boundaries.map((b) => round3(b.frame / fps)),
     shots,
     motionCurve,
-    keyframes: keyframes.length ? keyframes : [{ time: thumbC.frame.time, reason: "thumbnail", sharpness: thumbC.sharpness, frame: thumbC.frame }],
-    thumbnail: { time: thumbC.frame.time, score: Math.round(thumbScore(thumbC) * 1000) / 1000, frame: thumbC.frame },
+    keyframes,
+    thumbnail: { time: best.time, score: pool.length ? round3(score(best)) : 0, frame: best.frame },
     fingerprint,
-    meanLuma: Math.round(lumas.reduce((a, b) => a + b, 0) / n),
-    blackRatio: Math.round((lumas.filter((l) => l < 18).length / n) * 1000) / 1000,
+    meanLuma: Math.round(lumaSum / n),
+    blackRatio: round3(blackFrames / n),
     ...(decoded.error ? { decodeError: decoded.error } : {}),
-    samples: samples.map((c) => ({ time: c.frame.time, reason: "sample" as const, sharpness: c.sharpness, frame: c.frame })),
+    samples: keeper.spread.map((c) => toKeyframe(c, "sample")),
   };
 }

@@ -70,7 +70,8 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] ?? 0
 export class ShotDetector {
   private readonly frames: FrameInfo[] = [];
   private offset = 0;
-  private readonly boundaries: Boundary[] = [];
+  /** Boundaries found so far (unordered until finish()). */
+  readonly boundaries: Boundary[] = [];
   private readonly opt: Required<ShotOptions>;
   private hardDone = 0;
   private gradualDone = 0;
@@ -110,6 +111,11 @@ export class ShotDetector {
     while (this.gradualDone <= last - this.half) this.evaluateGradual(this.gradualDone++);
     this.commitPending();
     return [...this.boundaries].sort((a, b) => a.frame - b.frame);
+  }
+
+  /** Frames before this index will get no new boundary (boundaries before it are final). */
+  settled(): number {
+    return Math.min(this.hardDone, this.gradualDone - this.half - 1, this.run ? this.run.start : Infinity);
   }
 
   private frame(i: number): FrameInfo | undefined {
