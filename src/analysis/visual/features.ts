@@ -151,24 +151,6 @@ export function histDistance(a: Float32Array, b: Float32Array): number {
   return 1 - s;
 }
 
-/** A small luma thumbnail (w×h, box-averaged) for motion and fingerprints. */
-export function lumaThumb(f: RgbFrame, w: number, h: number, out: Float32Array): Float32Array {
-  const { width, height, data } = f;
-  out.fill(0);
-  const counts = new Uint16Array(w * h);
-  for (let y = 0; y < height; y += STEP) {
-    const ty = Math.min(h - 1, Math.floor((y * h) / height));
-    let i = y * width * 3;
-    for (let x = 0; x < width; x += STEP, i += 3 * STEP) {
-      const tx = Math.min(w - 1, Math.floor((x * w) / width));
-      out[ty * w + tx]! += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
-      counts[ty * w + tx]!++;
-    }
-  }
-  for (let k = 0; k < w * h; k++) out[k]! /= counts[k] || 1;
-  return out;
-}
-
 /** Mean absolute difference of two luma thumbnails (0..255). */
 export function meanAbsDiff(a: Float32Array, b: Float32Array): number {
   let s = 0;
