@@ -13,7 +13,7 @@ import { chaptersFfmetadata } from "./chapters.ts";
 import { chooseEncoder, softwareEncoder, type EncoderRequest, type VideoEncoder } from "./encoder.ts";
 import { concatList, finalArgs, loudnessMeasureArgs, parseLoudnorm, xfadeArgs, type LoudnormMeasurement } from "./join.ts";
 import { layoutTimeline, type TimelineLayout } from "./layout.ts";
-import { chooseSeekMode, renderSegment } from "./segment-cache.ts";
+import { renderSegment } from "./segment-cache.ts";
 import { segmentSeconds, segmentStreams, type SegmentSpec } from "./segment.ts";
 
 export interface RenderOptions {
@@ -55,18 +55,15 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
   const probes = new Map<string, ProbeResult>();
   await Promise.all([...new Set(tl.entries.map((e) => e.filePath))].map(async (f) => probes.set(f, await probe(f, fp, o.signal))));
   const notes: string[] = [];
-  const specs: SegmentSpec[] = [];
+  const specs: Omit<SegmentSpec, "seek">[] = [];
   for (const [k, e] of tl.entries.entries()) {
     const p = probes.get(e.filePath)!;
-    const seek = await chooseSeekMode(ff, e.filePath, e.sourceStart, o.signal);
-    if (seek.reason) notes.push(`${e.externalId}: decoded from the start (${seek.reason})`);
     specs.push({
       entry: e,
       // The file itself is the authority on rotation, pixel shape and audio; the entry's copy may be stale.
       source: { width: p.width, height: p.height, rotation: p.rotation, sampleAspectRatio: p.sampleAspectRatio, hasAudio: p.hasAudio, fps: p.fps },
       layout: layout.segments[k]!,
       target: { width: size.width, height: size.height, fps: tl.fps, mode: tl.aspect === "9:16" ? "fill" : "fit" },
-      seek: seek.mode,
     });
   }
   const dir = join(o.workDir, tl.productionId.replace(/[^\w.-]+/g, "_"), o.proxy ? "proxy" : "full");
@@ -77,52 +74,40 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
   let fallbackReason = choice.fallbackReason;
   let segments: { path: string; reused: boolean }[];
   try {
-    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, o, report);
+    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, { ...o, notes }, report);
   } catch (err) {
     if (encoder.codec !== "h264_nvenc" || o.signal?.aborted) throw err;
     // NVENC passed the one-frame test but failed on real input (e.g. out of sessions): redo in software.
     fallbackReason = `h264_nvenc failed during the render (${err instanceof FfmpegError ? err.reason : (err as Error).message}); encoded with libx264`;
     encoder = softwareEncoder(tl.fps, { preset: o.preset, proxy: o.proxy });
-    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, o, report);
+    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, { ...o, notes }, report);
   }
-
-  // Crossfade pieces: the only frames encoded twice.
-  const parts: { path: string; seconds: number }[] = [];
-  for (const [k, s] of layout.segments.entries()) {
-    if (k > 0 && s.headFrames > 0) {
-      const prev = segments[k - 1]!.path;
-      const next = segments[k]!.path;
-      const name = `x${String(k).padStart(3, "0")}-${new Bun.CryptoHasher("sha256").update(JSON.stringify([prev, next, s.headFrames, encoder])).digest("hex").slice(0, 16)}.mov`;
-      const out = join(dir, name);
-      if (!(await exists(out))) {
-        await runMedia(xfadeArgs(ff, { path: prev, tailStream: segmentStreams(layout.segments[k - 1]!).tail! }, { path: next, headStream: segmentStreams(s).head! }, s.headFrames, tl.fps, encoder, `${out}.part`), { signal: o.signal, tempPaths: [] }).catch(async (err) => {
-          await rm(`${out}.part`, { force: true });
-          throw err;
-        });
-        await rename(`${out}.part`, out);
-      }
-      parts.push({ path: out, seconds: segmentSeconds(s.headFrames, tl.fps) });
-    }
-    parts.push({ path: segments[k]!.path, seconds: segmentSeconds(s.frames - s.headFrames - s.tailFrames, tl.fps) });
-  }
-  report(88, "transitions");
 
   const listPath = join(dir, "video.ffconcat");
   const metaPath = join(dir, "chapters.ffmeta");
-  await writeFile(listPath, concatList(parts));
-  await writeFile(metaPath, chaptersFfmetadata(o.title ?? tl.productionId, tl.entries, layout));
   const segPaths = segments.map((s) => s.path);
+  // The crossfade pieces (picture) and the loudness measurement (audio) need only the segments:
+  // run them side by side.
+  const measureJob = o.proxy
+    ? Promise.resolve(null)
+    : runMedia(loudnessMeasureArgs(ff, segPaths, layout, tl.loudnessTarget), {
+        signal: o.signal,
+        durationSeconds: layout.durationSeconds,
+        stderrLimit: 1 << 20,
+        onProgress: (p) => report(85 + (p.percent ?? 0) * 0.08, "joining"),
+      });
+  const [partsR, measureR] = await Promise.allSettled([crossfadePieces(layout, segPaths, encoder, dir, ff, o.signal), measureJob]);
+  if (partsR.status === "rejected") throw partsR.reason;
+  if (measureR.status === "rejected") throw measureR.reason;
+  const parts = partsR.value;
   let measured: LoudnormMeasurement | null = null;
-  if (!o.proxy) {
-    const m = await runMedia(loudnessMeasureArgs(ff, segPaths, layout, tl.loudnessTarget), {
-      signal: o.signal,
-      durationSeconds: layout.durationSeconds,
-      stderrLimit: 1 << 20,
-      onProgress: (p) => report(88 + (p.percent ?? 0) * 0.05, "measuring loudness"),
-    });
-    measured = parseLoudnorm(m.stderr);
+  if (measureR.value) {
+    measured = parseLoudnorm(measureR.value.stderr);
     if (!measured) notes.push("loudnorm measurement could not be parsed; applied single-pass (dynamic) normalisation");
   }
+  report(93, "joining");
+  await writeFile(listPath, concatList(parts));
+  await writeFile(metaPath, chaptersFfmetadata(o.title ?? tl.productionId, tl.entries, layout));
   const videoPath = join(o.outDir, `${tl.productionId.replace(/[^\w.-]+/g, "_")}${o.proxy ? "-proxy" : ""}.mp4`);
   const part = `${videoPath}.part`;
   const fin = await runMedia(finalArgs(ff, { concatList: listPath, segments: segPaths, metadata: metaPath, layout, loudness: o.proxy ? null : { target: tl.loudnessTarget, measured }, out: part }), {
@@ -150,15 +135,39 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
   };
 }
 
+/** The picture parts in order: bodies, with a crossfade piece (the only frames encoded twice) before each faded-in entry. */
+async function crossfadePieces(layout: TimelineLayout, segments: string[], encoder: VideoEncoder, dir: string, ff: string, signal?: AbortSignal): Promise<{ path: string; seconds: number }[]> {
+  const parts: { path: string; seconds: number }[] = [];
+  for (const [k, s] of layout.segments.entries()) {
+    if (k > 0 && s.headFrames > 0) {
+      const prev = segments[k - 1]!;
+      const next = segments[k]!;
+      const name = `x${String(k).padStart(3, "0")}-${new Bun.CryptoHasher("sha256").update(JSON.stringify([prev, next, s.headFrames, encoder])).digest("hex").slice(0, 16)}.mov`;
+      const out = join(dir, name);
+      if (!(await exists(out))) {
+        const args = xfadeArgs(ff, { path: prev, tailStream: segmentStreams(layout.segments[k - 1]!).tail! }, { path: next, headStream: segmentStreams(s).head! }, s.headFrames, layout.fps, encoder, `${out}.part`);
+        await runMedia(args, { signal }).catch(async (err) => {
+          await rm(`${out}.part`, { force: true });
+          throw err;
+        });
+        await rename(`${out}.part`, out);
+      }
+      parts.push({ path: out, seconds: segmentSeconds(s.headFrames, layout.fps) });
+    }
+    parts.push({ path: segments[k]!, seconds: segmentSeconds(s.frames - s.headFrames - s.tailFrames, layout.fps) });
+  }
+  return parts;
+}
+
 async function renderSegments(
   tl: Timeline,
-  specs: SegmentSpec[],
+  specs: Omit<SegmentSpec, "seek">[],
   layout: TimelineLayout,
   encoder: VideoEncoder,
   dir: string,
   ff: string,
   fp: string,
-  o: RenderOptions,
+  o: RenderOptions & { notes?: string[] },
   report: (p: number, stage: string) => void,
 ): Promise<{ path: string; reused: boolean }[]> {
   const total = layout.segments.reduce((a, s) => a + s.frames, 0);
@@ -173,6 +182,7 @@ async function renderSegments(
     });
     done += frames;
     report((done / total) * 85, stage);
+    if (run.seekNote) o.notes?.push(`${tl.entries[k]!.externalId}: decoded from the start (${run.seekNote})`);
     out.push(run);
   }
   return out;

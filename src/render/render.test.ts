@@ -108,7 +108,7 @@ describe("renderTimeline 16:9 with cut, crossfade and zoom", () => {
     expect(result.notes.join("\n")).toContain("imageio_cockatoo_closeup.mp4: decoded from the start");
     expect(percents.at(-1)).toBe(100);
     expect(percents.every((p, i) => i === 0 || p >= percents[i - 1]!)).toBe(true);
-    expect([...stages]).toEqual(["segment n", "transitions", "measuring loudness", "final mux", "done"]);
+    expect([...stages]).toEqual(["segment n", "joining", "final mux", "done"]);
   });
 });
 

@@ -16,7 +16,7 @@ const SEGMENT_FORMAT = 1;
 const SEEK_MIN_SECONDS = 1;
 
 /** A stable file name: same production, position, entry and settings → same file. */
-export function segmentFileName(productionId: string, position: number, spec: SegmentSpec, enc: VideoEncoder): string {
+export function segmentFileName(productionId: string, position: number, spec: Omit<SegmentSpec, "seek">, enc: VideoEncoder): string {
   const key = JSON.stringify([SEGMENT_FORMAT, spec.entry.filePath, spec.entry.sourceStart, spec.entry.sourceEnd, spec.entry.audioLevel, spec.entry.focus ?? null, spec.source, spec.layout, spec.target, enc]);
   const hash = new Bun.CryptoHasher("sha256").update(key).digest("hex").slice(0, 16);
   const safeId = productionId.replace(/[^\w.-]+/g, "_").slice(0, 64);
@@ -43,7 +43,7 @@ export async function chooseSeekMode(ffmpegPath: string, file: string, seconds: 
 }
 
 /** Whether a finished segment file exists and probes to its expected length (within one frame). */
-export async function segmentIsComplete(path: string, spec: SegmentSpec, ffprobePath: string): Promise<boolean> {
+export async function segmentIsComplete(path: string, spec: Pick<SegmentSpec, "layout" | "target">, ffprobePath: string): Promise<boolean> {
   try {
     await stat(path);
     const p = await probe(path, ffprobePath);
@@ -57,16 +57,23 @@ export async function segmentIsComplete(path: string, spec: SegmentSpec, ffprobe
 export interface SegmentRun {
   path: string;
   reused: boolean;
+  /** Why the source was decoded from the start instead of seeked into, when it was. */
+  seekNote?: string;
 }
 
-/** Renders one segment into `dir` unless a complete one is already there. */
+/**
+ * Renders one segment into `dir` unless a complete one is already there. The seek check runs only
+ * when the segment has to be rendered (the seek mode changes how, not what, so it is not hashed).
+ */
 export async function renderSegment(
-  spec: SegmentSpec,
+  planned: Omit<SegmentSpec, "seek">,
   enc: VideoEncoder,
   o: { dir: string; productionId: string; position: number; ffmpegPath: string; ffprobePath: string; signal?: AbortSignal; onProgress?: (p: FfmpegProgress) => void },
 ): Promise<SegmentRun> {
-  const path = join(o.dir, segmentFileName(o.productionId, o.position, spec, enc));
-  if (await segmentIsComplete(path, spec, o.ffprobePath)) return { path, reused: true };
+  const path = join(o.dir, segmentFileName(o.productionId, o.position, planned, enc));
+  if (await segmentIsComplete(path, planned, o.ffprobePath)) return { path, reused: true };
+  const seek = await chooseSeekMode(o.ffmpegPath, planned.entry.filePath, planned.entry.sourceStart, o.signal);
+  const spec: SegmentSpec = { ...planned, seek: seek.mode };
   const part = `${path}.part`;
   try {
     await runMedia(segmentArgs(o.ffmpegPath, spec, enc, part), {
@@ -79,5 +86,5 @@ export async function renderSegment(
     await rm(part, { force: true });
     throw err;
   }
-  return { path, reused: false };
+  return { path, reused: false, seekNote: seek.reason };
 }
