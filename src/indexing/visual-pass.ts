@@ -9,6 +9,7 @@ import { analyseVision } from "../analysis/vision.ts";
 import { analyseVisual, fingerprintSimilarity, MOTION_STEP } from "../analysis/visual/index.ts";
 import { createHumanModels, type VisionModels } from "../inference/human.ts";
 import { createOcr, type OcrReader } from "../inference/ocr.ts";
+import { isClipAbsent, loadClip, type ClipAbsent, type ImageTextEncoder } from "../inference/clip/encoder.ts";
 import { writeJpeg } from "../media/images.ts";
 import type { ProbeResult } from "../media/probe.ts";
 import type { VisualSummary } from "./types.ts";
@@ -21,6 +22,7 @@ export function framesDir(home: string, fileHash: string): string {
 export function createVisualPass(app: AppContext) {
   let models: Promise<VisionModels | { absent: string }> | undefined;
   let ocr: Promise<OcrReader | { absent: string }> | undefined;
+  let clip: Promise<ImageTextEncoder | ClipAbsent> | undefined;
   return {
     similarity: fingerprintSimilarity,
     async run(path: string, probe: ProbeResult, fileHash: string, signal?: AbortSignal): Promise<VisualSummary> {
@@ -37,15 +39,18 @@ export function createVisualPass(app: AppContext) {
         await ocr,
         { maxOcrFrames: 1 },
       );
-      const absent: VisualSummary["absent"] = [
-        ...vision.absent,
-        { signal: "image embeddings", reason: "no CLIP-family model in the models dir (reelsmith models pull clip-vit-b32)" },
-      ];
+      clip ??= loadClip(app.config.modelsDir);
+      const encoder = await clip;
+      const absent: VisualSummary["absent"] = [...vision.absent];
+      let embeddings: Float32Array[] = [];
+      if (isClipAbsent(encoder)) absent.push({ signal: "image embeddings", reason: encoder.reason });
+      else embeddings = await encoder.encodeImage(v.keyframes.map((k) => k.frame));
       const keyframes = await Promise.all(
-        v.keyframes.map(async (k) => {
+        v.keyframes.map(async (k, i) => {
           const imagePath = join(dir, `kf_${k.time.toFixed(3)}.jpg`);
           await writeJpeg(k.frame, imagePath, app.config.ffmpegPath);
-          return { time: k.time, reason: k.reason, sharpness: Math.round(k.sharpness), imagePath };
+          const embedding = embeddings[i] ? Array.from(embeddings[i]!) : undefined;
+          return { time: k.time, reason: k.reason, sharpness: Math.round(k.sharpness), imagePath, embedding };
         }),
       );
       const thumbPath = join(dir, "thumbnail.jpg");
@@ -66,6 +71,7 @@ export function createVisualPass(app: AppContext) {
         faces: vision.faces,
         onScreenText: vision.onScreenText,
         actions: vision.detectedActions,
+        embeddingModel: embeddings.length && !isClipAbsent(encoder) ? encoder.modelDir.split("/").pop() : undefined,
         absent,
       };
     },
@@ -74,6 +80,8 @@ export function createVisualPass(app: AppContext) {
         const m = await p;
         if (m && "dispose" in m) await m.dispose();
       }
+      const c = await clip;
+      if (c && !isClipAbsent(c)) await c.release();
     },
   };
 }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { AppContext } from "../app.ts";
 import { EMOTIONAL_TONES, THEMES } from "../db/enums.ts";
 import { FIELD_WEIGHTS, SEARCH_FIELDS, type LexicalHit, type SearchDocument, type SearchField } from "./search-index.ts";
+import { denseSearch, type DenseHit } from "./dense.ts";
 import { buildLexicalQuery, type QueryPlan } from "./lexical.ts";
 
 export const searchFiltersSchema = z.strictObject({
@@ -36,6 +37,8 @@ export interface SearchOptions {
   minCoverage?: number;
   /** Ignore these fields (tests use it to show the analysis alone finds clips). */
   excludeFields?: SearchField[];
+  /** Use image embeddings when a CLIP model is present (default true). */
+  dense?: boolean;
 }
 
 /** The clip fields search reads (see ClipRepository.forSearch). */
@@ -143,12 +146,13 @@ export async function searchClips(app: AppContext, query: string, opts: SearchOp
   for (const f of opts.excludeFields ?? []) weights[f] = 0;
   // Candidates: enough for filters and the coverage bar to leave `limit` results in practice.
   const hits: LexicalHit[] = await app.searchIndex.match(plan, Math.max(60, limit * 6), weights);
-  if (!hits.length) return [];
-  const rows = await app.clips.forSearch(hits.map((h) => h.clipId));
+  const dense = opts.dense === false ? [] : await denseSearch(app, query, Math.max(30, limit * 3));
+  if (!hits.length && !dense.length) return [];
+  const rows = await app.clips.forSearch([...new Set([...hits.map((h) => h.clipId), ...dense.map((d) => d.clipId)])]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   // A one-word query must match; longer queries need half their concepts unless told otherwise.
   const minCoverage = opts.minCoverage ?? (plan.groups.length === 1 ? 1 : 0.5);
-  const top = hits[0]!.score || 1;
+  const top = hits[0]?.score || 1;
   const results: SearchResult[] = [];
   for (const h of hits) {
     const clip = byId.get(h.clipId);
@@ -161,5 +165,33 @@ export async function searchClips(app: AppContext, query: string, opts: SearchOp
     results.push({ clip_id: clip.id, external_id: clip.externalId, file_path: clip.filePath, score, start: m.start, end: m.end, why: m.evidence });
   }
   results.sort((a, b) => b.score - a.score);
-  return results.slice(0, limit);
+  return (dense.length ? fuse(results, dense, byId, filters) : results).slice(0, limit);
+}
+
+/** Reciprocal rank fusion constant (Cormack et al. 2009): damps the weight of top ranks. */
+const RRF_K = 60;
+
+/**
+ * Fuses the lexical results with the image-embedding hits by reciprocal rank fusion; a clip
+ * found only by its pictures points at its best frame and says so in `why`.
+ */
+function fuse(lexical: SearchResult[], dense: DenseHit[], rows: Map<string, SearchRow>, filters: Partial<SearchFilters>): SearchResult[] {
+  const fused = new Map<string, SearchResult & { rrf: number }>();
+  lexical.forEach((r, i) => fused.set(r.clip_id, { ...r, rrf: 1 / (RRF_K + i + 1) }));
+  dense.forEach((d, i) => {
+    const clip = rows.get(d.clipId);
+    if (!clip || !passesFilters(clip, filters)) return;
+    const why = `image:${d.score.toFixed(2)}@${d.time.toFixed(1)}s`;
+    const prev = fused.get(d.clipId);
+    if (prev) {
+      prev.rrf += 1 / (RRF_K + i + 1);
+      prev.why.push(why);
+    } else {
+      const r2 = (x: number) => Math.round(x * 100) / 100;
+      fused.set(d.clipId, { clip_id: clip.id, external_id: clip.externalId, file_path: clip.filePath, score: 0, start: r2(Math.max(0, d.time - 2)), end: r2(Math.min(clip.durationSeconds, d.time + 2)), why: [why], rrf: 1 / (RRF_K + i + 1) });
+    }
+  });
+  const list = [...fused.values()].sort((a, b) => b.rrf - a.rrf);
+  const top = list[0]?.rrf ?? 1;
+  return list.map(({ rrf, ...r }) => ({ ...r, score: Math.round((rrf / top) * 1000) / 1000 }));
 }
