@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { AppContext } from "../src/app.ts";
 import { searchClips } from "../src/search/service.ts";
+import { moreLikeThis } from "../src/search/similar.ts";
 import { indexedCorpus } from "./support/corpus.ts";
 import { runCli } from "./support/cli.ts";
 
@@ -118,6 +119,16 @@ describe("search on the indexed corpus", () => {
     expect(any.length).toBeGreaterThan(0);
     const none = await searchClips(app, "basketball", { filters: { min_intensity: 10 } });
     expect(none).toEqual([]);
+  });
+
+  test("more like this: similar clips, near-duplicates of the clip only when asked", async () => {
+    const [arm] = await app.clips.list({ limit: 100 }).then((l) => l.filter((c) => c.filePath.endsWith("/kinetics_arm_wrestling.mp4")));
+    const plain = await moreLikeThis(app, arm!.externalId, { limit: 10 });
+    expect(plain.length).toBeGreaterThan(0);
+    expect(plain.some((r) => r.file_path.includes("overlay_boxes"))).toBe(false);
+    const withDups = await moreLikeThis(app, arm!.externalId, { limit: 3, includeNearDuplicates: true });
+    expect(withDups[0]!.file_path).toContain("kinetics_arm_wrestling_overlay_boxes.mp4");
+    expect(withDups[0]!.why).toContain("near-duplicate");
   });
 
   test("bad filters are clear CLI errors naming the field", async () => {

@@ -47,8 +47,8 @@ const COMMANDS: Record<string, Command> = {
   },
   search: {
     summary: "search the library by meaning",
-    usage: 'reelsmith search "<query>" [--limit N] [--rights-cleared] [--min-intensity X] [--tone T] [--theme T] [--json]',
-    booleans: ["rights-cleared"],
+    usage: 'reelsmith search "<query>" [--limit N] [--rights-cleared] [--min-intensity X] [--tone T] [--theme T] [--json]\n       reelsmith search --like <clip id> [--include-near-duplicates] [--limit N] [--json]',
+    booleans: ["rights-cleared", "include-near-duplicates"],
     run: async (a, c) => (await import("./commands/search.ts")).searchCommand(a, c),
   },
   produce: {
