@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Reelsmith uses, only those missing (needs root or sudo):
 #   ffmpeg (ffprobe comes with it), pocketsphinx + its English model (speech to text),
-#   wordnet-base (query expansion), chromium (browser tests), python3-onnx (test models).
+#   wordnet-base (query expansion), chromium (browser tests).
 set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in ffmpeg pocketsphinx pocketsphinx-en-us wordnet-base chromium python3-onnx; do
+for pkg in ffmpeg pocketsphinx pocketsphinx-en-us wordnet-base chromium; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then
