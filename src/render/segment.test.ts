@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { nvencEncoder, softwareEncoder, videoCodecArgs } from "./encoder.ts";
+import { chooseEncoder, nvencEncoder, softwareEncoder, videoCodecArgs } from "./encoder.ts";
 import { concatList, finalArgs, loudnessMeasureArgs, parseLoudnorm, xfadeArgs } from "./join.ts";
 import { layoutTimeline } from "./layout.ts";
 import { segmentArgs, segmentStreams } from "./segment.ts";
@@ -88,4 +88,15 @@ describe("join builders", () => {
   test("NVENC asks for constant quality with a zero bitrate target", () => {
     expect(videoCodecArgs(nvencEncoder(30))).toEqual(["-c:v", "h264_nvenc", "-preset:v", "p4", "-g:v", "60", "-pix_fmt:v", "yuv420p", "-rc:v", "vbr", "-cq:v", "21", "-b:v", "0", "-profile:v", "high"]);
   });
+
+  test("h264_nvenc is used only when a one-frame test encode works; otherwise libx264 with the reason", async () => {
+    expect(await chooseEncoder("ffmpeg", "libx264", 30)).toEqual({ encoder: softwareEncoder(30) });
+    const asked = await chooseEncoder("ffmpeg", "h264_nvenc", 30);
+    if (asked.encoder.codec === "h264_nvenc") expect(asked.fallbackReason).toBeUndefined();
+    else {
+      expect(asked.encoder).toEqual(softwareEncoder(30));
+      expect(asked.fallbackReason).toStartWith("h264_nvenc not usable (");
+    }
+    expect((await chooseEncoder("ffmpeg", "auto", 25, { proxy: true })).encoder.preset).toMatch(/^(ultrafast|p1)$/);
+  }, 30_000);
 });
