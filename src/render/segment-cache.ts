@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { runMedia, type FfmpegProgress } from "../media/exec.ts";
 import { probe } from "../media/probe.ts";
 import type { VideoEncoder } from "./encoder.ts";
-import { seekCheckArgs, segmentArgs, segmentSeconds, type SegmentSpec, type SeekMode } from "./segment.ts";
+import { segmentArgs, segmentSeconds, type SegmentSpec, type SeekMode } from "./segment.ts";
 
 /** Bump when the segment graph changes in a way the hash inputs do not show. */
 const SEGMENT_FORMAT = 1;
@@ -24,22 +24,17 @@ export function segmentFileName(productionId: string, position: number, spec: Om
 }
 
 /**
- * Whether an input-side seek into `file` at `seconds` decodes cleanly. Some files' keyframes are
- * not clean entry points: imageio_cockatoo_closeup.mp4 (High 4:4:4, keyframes at 0, 3.8, 7.25 s)
- * logs "top block unavailable"/"error while decoding MB" and shows grey, smeared frames (PSNR
- * about 8 dB against a decode from the start) after a seek to 5, 7.25 or 9 s. Any decoder error in
- * the first frames after the seek sends that entry to "decode" mode instead.
+ * Decoder complaints in a segment run's stderr (the run is at -v error; `key=value` lines are
+ * -progress output). Some files' keyframes are not clean entry points: after an input-side seek
+ * into imageio_cockatoo_closeup.mp4 (High 4:4:4, keyframes at 0, 3.8, 7.25 s) ffmpeg logs "top
+ * block unavailable"/"error while decoding MB" and the frames come out grey and smeared (PSNR
+ * about 8 dB against a decode from the start, at 5, 7.25 and 9 s alike).
  */
-export async function chooseSeekMode(ffmpegPath: string, file: string, seconds: number, signal?: AbortSignal): Promise<{ mode: SeekMode; reason?: string }> {
-  if (seconds < SEEK_MIN_SECONDS) return { mode: "decode" };
-  try {
-    const { stderr } = await runMedia(seekCheckArgs(ffmpegPath, file, seconds), { signal });
-    const first = stderr.split("\n").find((l) => l.trim());
-    return first ? { mode: "decode", reason: `seek to ${seconds}s gives decoder errors: ${first.trim()}` } : { mode: "input" };
-  } catch (err) {
-    if (signal?.aborted) throw err;
-    return { mode: "decode", reason: `seek check failed: ${(err as Error).message.split("\n")[0]}` };
-  }
+export function decoderErrors(stderr: string): string[] {
+  return stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^[\w.]+=\S*$/.test(l));
 }
 
 /** Whether a finished segment file exists and probes to its expected length (within one frame). */
@@ -62,8 +57,8 @@ export interface SegmentRun {
 }
 
 /**
- * Renders one segment into `dir` unless a complete one is already there. The seek check runs only
- * when the segment has to be rendered (the seek mode changes how, not what, so it is not hashed).
+ * Renders one segment into `dir` unless a complete one is already there (the seek mode changes
+ * how the source is read, not what comes out, so it is not part of the file name).
  */
 export async function renderSegment(
   planned: Omit<SegmentSpec, "seek">,
@@ -72,19 +67,30 @@ export async function renderSegment(
 ): Promise<SegmentRun> {
   const path = join(o.dir, segmentFileName(o.productionId, o.position, planned, enc));
   if (await segmentIsComplete(path, planned, o.ffprobePath)) return { path, reused: true };
-  const seek = await chooseSeekMode(o.ffmpegPath, planned.entry.filePath, planned.entry.sourceStart, o.signal);
-  const spec: SegmentSpec = { ...planned, seek: seek.mode };
   const part = `${path}.part`;
-  try {
-    await runMedia(segmentArgs(o.ffmpegPath, spec, enc, part), {
+  // A re-run reports no progress: the bar must not go backwards.
+  const run = (seek: SeekMode, progress = true) =>
+    runMedia(segmentArgs(o.ffmpegPath, { ...planned, seek }, enc, part), {
       signal: o.signal,
-      durationSeconds: segmentSeconds(spec.layout.frames, spec.target.fps),
-      onProgress: o.onProgress,
+      durationSeconds: segmentSeconds(planned.layout.frames, planned.target.fps),
+      onProgress: progress ? o.onProgress : undefined,
+      stderrLimit: 1 << 20,
     });
+  let seekNote: string | undefined;
+  try {
+    // Seek on the input (fast) and trust it unless the decoder complained; then decode from the
+    // start instead. Clean files pay nothing for the check; broken ones pay one extra render.
+    if (planned.entry.sourceStart >= SEEK_MIN_SECONDS) {
+      const errors = decoderErrors((await run("input")).stderr);
+      if (errors.length) {
+        seekNote = `seek to ${planned.entry.sourceStart}s gave decoder errors: ${errors[0]}`;
+        await run("decode", false);
+      }
+    } else await run("decode");
     await rename(part, path);
   } catch (err) {
     await rm(part, { force: true });
     throw err;
   }
-  return { path, reused: false, seekNote: seek.reason };
+  return { path, reused: false, seekNote };
 }

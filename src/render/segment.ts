@@ -147,11 +147,6 @@ export function segmentArgs(ffmpegPath: string, spec: SegmentSpec, enc: VideoEnc
   return args;
 }
 
-/** Arguments for the seek check: decode a few frames after an input-side seek and report any decoder error. */
-export function seekCheckArgs(ffmpegPath: string, file: string, seconds: number): string[] {
-  return [ffmpegPath, "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-ss", fmt(seconds), "-i", file, "-map", "0:v:0", "-frames:v", "8", "-f", "null", "-"];
-}
-
 function fmt(n: number): string {
   return String(Math.round(n * 1e6) / 1e6);
 }
