@@ -67,6 +67,8 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
   let lumaSum = 0;
   let blackFrames = 0;
   const hashes: { index: number; hash: string }[] = [];
+  let prevBytes: Buffer | undefined;
+  let prevLuma = 0;
   // Candidates: 4 a second on short clips, 2 on longer ones.
   const sampleEvery = Math.max(1, Math.round(fps * (probe.durationSeconds > 0 && probe.durationSeconds < 8 ? 0.25 : 0.5)));
   const decoded = await decodeFrames(
@@ -74,7 +76,17 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
     probe,
     spec,
     (f) => {
-      const luma = frameFeatures(f, hist, grid, thumb);
+      // The fps filter repeats frames to fill gaps (an AVI with 68 real frames in 444 slots,
+      // slow motion by repetition): a byte-identical frame has the previous frame's features.
+      const bytes = Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength);
+      let luma = prevLuma;
+      if (prevBytes?.equals(bytes)) thumb.set(prevThumb);
+      else {
+        luma = frameFeatures(f, hist, grid, thumb);
+        prevBytes ??= Buffer.alloc(bytes.length);
+        bytes.copy(prevBytes);
+      }
+      prevLuma = luma;
       detector.push({ hist, grid, thumb, luma });
       for (let k = 0; k < HIST_BINS; k++) meanHist[k]! += hist[k]!;
       const motion = f.index > 0 ? Math.min(1, meanAbsDiff(prevThumb, thumb) / FULL_MOTION) : 0;
