@@ -34,7 +34,7 @@ export function decoderErrors(stderr: string): string[] {
   return stderr
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l && !/^[\w.]+=\S*$/.test(l));
+    .filter((l) => l && !/^[\w.]+=/.test(l));
 }
 
 /** Whether a finished segment file exists and probes to its expected length (within one frame). */
