@@ -37,7 +37,7 @@ export class FrameKeeper {
 
   constructor(
     private readonly fps: number,
-    private readonly spreadTarget = 12,
+    private readonly spreadTarget = 24,
   ) {}
 
   /** Adds a sample (its frame already copied); it stays pending until settle() passes it. */

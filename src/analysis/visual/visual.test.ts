@@ -138,11 +138,11 @@ describe("frames, motion, keyframes, thumbnail", () => {
     expect(busy.thumbnail.time).toBeGreaterThan(0);
   }, 30_000);
 
-  test("memory follows shots, not duration: a 139 s single shot keeps at most 24 spread samples", async () => {
+  test("memory follows shots, not duration: a 139 s single shot keeps at most 48 spread samples", async () => {
     const a = await visualOf(join(CLIPS, "intel_people_walking_indoor_139s.mp4"));
     expect(a.shots).toHaveLength(1);
     expect(a.samples.length).toBeGreaterThan(8);
-    expect(a.samples.length).toBeLessThanOrEqual(24);
+    expect(a.samples.length).toBeLessThanOrEqual(48);
     expect(a.samples.at(-1)!.time - a.samples[0]!.time).toBeGreaterThan(100);
   }, 30_000);
 });
