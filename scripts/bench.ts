@@ -20,6 +20,7 @@ import { analysisSpec } from "../src/media/frames.ts";
 import { probe } from "../src/media/probe.ts";
 import { discoverMediaFiles } from "../src/indexing/inputs.ts";
 import { benchProduce } from "./bench-produce.ts";
+import { benchRender } from "./bench-render.ts";
 import { benchSearch } from "./bench-search.ts";
 
 const CLIPS = join(import.meta.dir, "..", "..", "shared", "corpus", "clips");
@@ -78,5 +79,9 @@ async function benchIndex(): Promise<void> {
 
 if (!only || only === "index") await benchIndex();
 if (!only || only === "search") await benchSearch();
-if (!only || only === "produce") await benchProduce();
+if (!only || only === "produce") {
+  await benchProduce();
+  console.log("\nRender against one plain ffmpeg encode of the same output");
+  await benchRender();
+}
 process.exit(0);

@@ -5,9 +5,9 @@ import type { AppContext } from "../app.ts";
 import { fingerprintSimilarity } from "../analysis/visual/features.ts";
 import { runMedia } from "../media/exec.ts";
 import { searchClips } from "../search/service.ts";
-import { buildEdl, buildOtio, buildSrt } from "./exports.ts";
+import { renderTimeline } from "../render/assemble.ts";
+import { buildEdl, buildOtio, buildSrt } from "../render/exports.ts";
 import type { WindowMeasure } from "./qa.ts";
-import { renderTimeline } from "./render.ts";
 import type { ProductionServices } from "./services.ts";
 import type { Timeline } from "./types.ts";
 
@@ -59,8 +59,9 @@ export async function createProductionServices(app: AppContext): Promise<Product
       await Promise.all([worker(), worker()]);
       return out;
     },
-    render(tl, dir, signal, onProgress) {
-      return renderTimeline(tl, dir, { ffmpegPath: ff, ffprobePath: app.config.ffprobePath, encoder: "auto", signal, onProgress: (p) => onProgress(p) });
+    async render(tl, dir, signal, onProgress) {
+      const r = await renderTimeline(tl, { outDir: dir, workDir: join(dir, "work"), ffmpegPath: ff, ffprobePath: app.config.ffprobePath, encoder: "auto", signal, onProgress: (p) => onProgress(p) });
+      return { videoPath: r.videoPath, durationSeconds: r.durationSeconds, encoder: r.encoder, fallbackReason: r.fallbackReason, segmentsReused: r.segmentsReused, loudness: r.loudness ?? undefined };
     },
     async finish(ctx, dir, signal) {
       const tl = ctx.timeline!;
@@ -68,11 +69,12 @@ export async function createProductionServices(app: AppContext): Promise<Product
       await mkdir(dir, { recursive: true });
       const rows = await app.clips.list({ ids: tl.entries.map((e) => e.clipId), limit: tl.entries.length });
       const words = new Map(rows.map((r) => [r.id, r.transcriptWords]));
+      const transcripts = tl.entries.map((e) => ({ position: e.position, words: words.get(e.clipId) ?? [] }));
       const captionsPath = join(dir, "captions.srt");
       const otioPath = join(dir, "timeline.otio");
       const edlPath = join(dir, "timeline.edl");
       const timelinePath = join(dir, "timeline.json");
-      await writeFile(captionsPath, buildSrt(tl, words));
+      await writeFile(captionsPath, buildSrt(tl, transcripts));
       await writeFile(otioPath, JSON.stringify(buildOtio(tl, title), null, 2));
       await writeFile(edlPath, buildEdl(tl, title));
       await writeFile(timelinePath, JSON.stringify(tl, null, 2));
