@@ -86,8 +86,9 @@ describe("reelsmith produce", () => {
       db.close();
       if (!row) continue;
       id = row.production_id;
-      const segs = join(env.REELSMITH_HOME!, "productions", id, "segments");
-      if (existsSync(segs) && readdirSync(segs).filter((f) => f.endsWith(".mp4") && !f.includes(".part")).length >= 2) break;
+      // Finished segments are renamed into place from .part files: two of them means a kill now interrupts a render half done.
+      const segs = join(env.REELSMITH_HOME!, "productions", id, "work");
+      if (existsSync(segs) && readdirSync(segs, { recursive: true }).filter((f) => String(f).endsWith(".mov")).length >= 2) break;
     }
     proc.kill(9);
     await proc.exited;
