@@ -23,6 +23,8 @@ export function defaultExpander(): TermExpander | null {
 
 /** Builds the plan for a typed query; `expand` false keeps the words as typed. */
 export async function buildLexicalQuery(text: string, expand: TermExpander | null | false = defaultExpander()): Promise<QueryPlan> {
-  const expanded = expandQuery(parseQuery(text), expand || null);
+  // Six alternatives a concept: every extra OR term makes the engine score more documents
+  // (p95 at 100k clips went from 22 to 49 ms with twelve), and the weakest ones rarely help.
+  const expanded = expandQuery(parseQuery(text), expand || null, { maxAlternatives: 6 });
   return { groups: expanded.groups, ftsMatch: toFtsMatch(expanded, { mode: "any" }), tsQuery: toTsQuery(expanded, { mode: "any" }) };
 }
