@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIPS="${1:-../shared/corpus/clips}"
-THEME="${2:-animals and people in motion}"
+THEME="${2:-people talking}"
 if [ ! -d "$CLIPS" ]; then
   echo "setup: clips folder not found: $CLIPS (pass a folder of video clips as the first argument)" >&2
   exit 2
@@ -22,12 +22,4 @@ done
 echo "setup: indexing $CLIPS"
 "${RS[@]}" index "$CLIPS" "${MANIFEST_ARGS[@]}"
 echo "setup: producing a 60-second compilation on \"$THEME\""
-set +e
-"${RS[@]}" produce --theme "$THEME" --duration 60
-code=$?
-set -e
-if [ $code -eq 3 ]; then
-  echo "setup: stopped after indexing — production (issue #5) is not built yet. The index is in ${REELSMITH_HOME:-./data}."
-  exit 0
-fi
-exit $code
+"${RS[@]}" produce --theme "$THEME" --duration 60 --resolution 720p
