@@ -17,41 +17,42 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-/** A migrated SQLite database in a fresh temp folder. */
-export async function sqliteTestDatabase(): Promise<TestDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), "reelsmith-db-"));
-  const url = join(dir, "test.db");
+/** Opens (and migrates) the database at `url`; `cleanup` runs after it is closed. */
+async function openForTest(url: string, cleanup: () => Promise<void> | void): Promise<TestDatabase> {
   const database = await openDatabase(url);
   return {
     database,
     url,
     dispose: async () => {
       await database.close();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanup();
     },
   };
+}
+
+/** Runs one statement on the server's admin database (CREATE/DROP DATABASE). */
+async function admin(statement: string): Promise<void> {
+  const sql = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(statement);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** A migrated SQLite database in a fresh temp folder. */
+export async function sqliteTestDatabase(): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), "reelsmith-db-"));
+  return openForTest(join(dir, "test.db"), () => rmSync(dir, { recursive: true, force: true }));
 }
 
 /** A migrated PostgreSQL database created for this test file alone. */
 export async function postgresTestDatabase(): Promise<TestDatabase> {
   const name = `reelsmith_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await admin(`CREATE DATABASE ${name}`);
   const u = new URL(TEST_POSTGRES_URL);
   u.pathname = `/${name}`;
-  const url = u.toString();
-  const database = await openDatabase(url);
-  return {
-    database,
-    url,
-    dispose: async () => {
-      await database.close();
-      const a = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });
-      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
+  return openForTest(u.toString(), () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 export const ENGINES = [
