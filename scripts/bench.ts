@@ -30,6 +30,7 @@ const arg = (name: string) => {
 };
 const only = arg("only");
 const maxClips = Number(arg("clips") ?? 1000);
+const CONCURRENCY = Number(arg("concurrency") ?? 3);
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
@@ -55,8 +56,8 @@ async function benchIndex(): Promise<void> {
   try {
     const app = await createApp(loadConfig({ REELSMITH_HOME: home, REELSMITH_MODELS_DIR: join(home, "models"), LOG_LEVEL: "error" }));
     const steps = await createIndexSteps(app);
-    const [summary, indexSeconds] = await timed(() => indexFiles(app, files, steps.actors, { manifest: join(CLIPS, "MANIFEST.tsv"), concurrency: 2 }));
-    const [again, rerunSeconds] = await timed(() => indexFiles(app, files, steps.actors, { manifest: join(CLIPS, "MANIFEST.tsv"), concurrency: 2 }));
+    const [summary, indexSeconds] = await timed(() => indexFiles(app, files, steps.actors, { manifest: join(CLIPS, "MANIFEST.tsv"), concurrency: CONCURRENCY }));
+    const [again, rerunSeconds] = await timed(() => indexFiles(app, files, steps.actors, { manifest: join(CLIPS, "MANIFEST.tsv"), concurrency: CONCURRENCY }));
     await steps.dispose();
     await app.close();
     const x = (s: number) => `${(videoSeconds / s).toFixed(1)}×`;
@@ -67,7 +68,7 @@ async function benchIndex(): Promise<void> {
         [
           ["ffmpeg bare decode (same size and rate, the floor)", decodeSeconds.toFixed(1), x(decodeSeconds), "1.00"],
           ["visual pass (decode + shots, motion, keyframes, fingerprint)", visualSeconds.toFixed(1), x(visualSeconds), (visualSeconds / decodeSeconds).toFixed(2)],
-          [`whole local pipeline, concurrency 2 (${summary.indexed.length} indexed, ${summary.failed.length} failed)`, indexSeconds.toFixed(1), x(indexSeconds), (indexSeconds / decodeSeconds).toFixed(2)],
+          [`whole local pipeline, concurrency ${CONCURRENCY} (${summary.indexed.length} indexed, ${summary.failed.length} failed)`, indexSeconds.toFixed(1), x(indexSeconds), (indexSeconds / decodeSeconds).toFixed(2)],
           [`re-run on the same folder (${again.unchanged.length} unchanged)`, rerunSeconds.toFixed(2), "-", "-"],
         ],
       ),

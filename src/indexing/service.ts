@@ -43,6 +43,8 @@ export interface IndexSummary {
   realtime_factor: number | null;
 }
 
+export const DEFAULT_INDEX_CONCURRENCY = 3;
+
 export type IndexSteps = Parameters<typeof indexClipMachine.provide>[0]["actors"];
 
 /** Indexes files and folders; resolves with the batch summary (never throws for one bad file). */
@@ -104,7 +106,9 @@ export async function indexFiles(app: AppContext, inputs: string[], steps: Index
   };
 
   const queue = [...files];
-  const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, queue.length || 1)) }, async () => {
+  // Three at a time on two cores: while one clip's models run on the JS thread, the others'
+  // ffmpeg decodes keep both cores busy (measured: 2 → 9.9×, 3 → 10.7× realtime on the corpus).
+  const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? DEFAULT_INDEX_CONCURRENCY, queue.length || 1)) }, async () => {
     for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
       if (opts.signal?.aborted) break;
       try {

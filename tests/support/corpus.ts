@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp, type AppContext } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { indexFiles, type IndexSummary } from "../../src/indexing/service.ts";
+import { DEFAULT_INDEX_CONCURRENCY, indexFiles, type IndexSummary } from "../../src/indexing/service.ts";
 import { createIndexSteps } from "../../src/indexing/steps.ts";
 import { CLIPS } from "./cli.ts";
 
@@ -18,7 +18,7 @@ export function indexedCorpus(): Promise<{ app: AppContext; summary: IndexSummar
     const home = mkdtempSync(join(tmpdir(), "reelsmith-corpus-"));
     const app = await createApp(loadConfig({ REELSMITH_HOME: home, REELSMITH_MODELS_DIR: join(home, "models"), LOG_LEVEL: "error" }));
     const steps = await createIndexSteps(app);
-    const summary = await indexFiles(app, [CLIPS], steps.actors, { manifest: join(CLIPS, "MANIFEST.tsv"), concurrency: 2 });
+    const summary = await indexFiles(app, [CLIPS], steps.actors, { manifest: join(CLIPS, "MANIFEST.tsv"), concurrency: DEFAULT_INDEX_CONCURRENCY });
     await steps.dispose();
     return { app, summary, home };
   })();
