@@ -5,7 +5,8 @@
  * XState restarts the invoked step, so every step is idempotent: outputs go to fixed paths
  * keyed by the file's hash, and the store step writes the clip row in one transaction.
  */
-import { assign, fromPromise, setup } from "xstate";
+import { assign, setup } from "xstate";
+import { errorReason, notProvided } from "./actors.ts";
 import type { ProbeResult } from "../media/probe.ts";
 import type { AudioSummary, ClipAnalysis, IndexInput, StoreResult, VisualSummary } from "../indexing/types.ts";
 
@@ -25,32 +26,18 @@ export interface IndexClipContext {
   failedAt?: string;
 }
 
-/** Placeholder logic: the real steps are supplied with machine.provide({ actors }). */
-function notProvided<TOutput, TInput>(name: string) {
-  return fromPromise<TOutput, TInput>(async () => {
-    throw new Error(`index step "${name}" was not provided`);
-  });
-}
-
-/** Turns an actor error into the one-line reason stored with the clip. */
-export function errorReason(error: unknown): string {
-  if (error instanceof Error) return error.message.split("\n")[0]!;
-  return String(error);
-}
-
-
 export const indexClipMachine = setup({
   types: {
     context: {} as IndexClipContext,
     input: {} as IndexInput,
   },
   actors: {
-    probeClip: notProvided<ProbeResult, { path: string }>("probeClip"),
-    hashClip: notProvided<{ fileHash: string; duplicateOf?: { externalId: string; filePath: string } }, { path: string }>("hashClip"),
-    visualPass: notProvided<VisualSummary, { input: IndexInput; probe: ProbeResult; fileHash: string }>("visualPass"),
-    audioPass: notProvided<AudioSummary, { input: IndexInput; probe: ProbeResult; fileHash: string }>("audioPass"),
-    analyseClip: notProvided<ClipAnalysis, { input: IndexInput; probe: ProbeResult; visual: VisualSummary; audio: AudioSummary }>("analyseClip"),
-    storeClip: notProvided<StoreResult, IndexClipContext>("storeClip"),
+    probeClip: notProvided<ProbeResult, { path: string }>("index", "probeClip"),
+    hashClip: notProvided<{ fileHash: string; duplicateOf?: { externalId: string; filePath: string } }, { path: string }>("index", "hashClip"),
+    visualPass: notProvided<VisualSummary, { input: IndexInput; probe: ProbeResult; fileHash: string }>("index", "visualPass"),
+    audioPass: notProvided<AudioSummary, { input: IndexInput; probe: ProbeResult; fileHash: string }>("index", "audioPass"),
+    analyseClip: notProvided<ClipAnalysis, { input: IndexInput; probe: ProbeResult; visual: VisualSummary; audio: AudioSummary }>("index", "analyseClip"),
+    storeClip: notProvided<StoreResult, IndexClipContext>("index", "storeClip"),
   },
   actions: {
     /** Keeps the error of the step that failed, as a one-line reason, and which step it was. */

@@ -5,13 +5,13 @@
  * The snapshot is saved on every transition; on restore the invoked step restarts, so every
  * step is idempotent (outputs at fixed paths keyed by production id).
  */
-import { assign, fromPromise, setup } from "xstate";
+import { assign, setup } from "xstate";
 import type { CurationOutput, FinishOutput, RenderOutput } from "../production/steps-types.ts";
 import type { ProductionMetadata } from "../production/metadata.ts";
 import type { ProductionPlan, ProductionRequest } from "../production/plan.ts";
 import type { QaVerdict } from "../production/qa.ts";
 import type { Timeline } from "../production/types.ts";
-import { errorReason } from "./index-clip.ts";
+import { errorReason, notProvided } from "./actors.ts";
 
 /** QA may send work back this many times before the production fails with the reasons. */
 export const MAX_QA_ROUNDS = 3;
@@ -39,12 +39,6 @@ export interface ProductionContext extends ProductionInput {
   failedAt?: string;
 }
 
-function notProvided<TOutput, TInput>(name: string) {
-  return fromPromise<TOutput, TInput>(async () => {
-    throw new Error(`production step "${name}" was not provided`);
-  });
-}
-
 export const productionMachine = setup({
   types: {
     context: {} as ProductionContext,
@@ -52,13 +46,13 @@ export const productionMachine = setup({
     events: {} as { type: "APPROVE"; timeline?: Timeline } | { type: "REJECT"; reason: string } | { type: "CANCEL" },
   },
   actors: {
-    planProduction: notProvided<ProductionPlan, ProductionContext>("planProduction"),
-    curateClips: notProvided<CurationOutput, ProductionContext>("curateClips"),
-    editTimeline: notProvided<Timeline, ProductionContext>("editTimeline"),
-    checkQuality: notProvided<QaVerdict, ProductionContext>("checkQuality"),
-    writeMetadata: notProvided<ProductionMetadata, ProductionContext>("writeMetadata"),
-    renderVideo: notProvided<RenderOutput, ProductionContext>("renderVideo"),
-    finishProduction: notProvided<FinishOutput, ProductionContext>("finishProduction"),
+    planProduction: notProvided<ProductionPlan, ProductionContext>("production", "planProduction"),
+    curateClips: notProvided<CurationOutput, ProductionContext>("production", "curateClips"),
+    editTimeline: notProvided<Timeline, ProductionContext>("production", "editTimeline"),
+    checkQuality: notProvided<QaVerdict, ProductionContext>("production", "checkQuality"),
+    writeMetadata: notProvided<ProductionMetadata, ProductionContext>("production", "writeMetadata"),
+    renderVideo: notProvided<RenderOutput, ProductionContext>("production", "renderVideo"),
+    finishProduction: notProvided<FinishOutput, ProductionContext>("production", "finishProduction"),
   },
   actions: {
     fail: assign(({ event }, params: { stage: string }) => ({ error: errorReason((event as { error?: unknown }).error), failedAt: params.stage })),

@@ -3,10 +3,11 @@
  * `${HF_ENDPOINT}/${repo}/resolve/${revision}/${file}`: resumes a `.part` file with an HTTP Range
  * request, checks size and SHA-256 where pinned, and renames into place only when they match.
  */
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Config } from "../config.ts";
+import { sha256File } from "../media/hash.ts";
 import { MODELS, type HubFile, type ModelEntry } from "./registry.ts";
 
 export interface PullResult {
@@ -21,12 +22,6 @@ export interface PullProgress {
   file: string;
   received: number;
   total: number;
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const h = new Bun.CryptoHasher("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest("hex");
 }
 
 /** Total size from `Content-Range: bytes a-b/total` (206 answers), or NaN. */
@@ -76,7 +71,7 @@ export async function pullFile(url: string, dest: string, expect: HubFile, opts:
     if (size > wanted) await rm(part, { force: true });
     throw new Error(`${expect.path}: ${size} bytes, expected ${wanted}${size > wanted ? " (the download was removed)" : " (kept as .part; pull again to resume)"}`);
   }
-  const sha256 = await sha256Of(part);
+  const sha256 = await sha256File(part);
   if (expect.sha256 && sha256 !== expect.sha256) {
     await rm(part, { force: true });
     throw new Error(`${expect.path}: SHA-256 ${sha256} does not match the pinned ${expect.sha256}; the download was removed`);
@@ -103,7 +98,7 @@ export async function pullModel(name: string, config: Pick<Config, "modelsDir" |
     for (const f of m.files) {
       const dest = join(dir, f.path);
       // Already here and (when pinned) the right bytes: nothing to fetch.
-      if (existsSync(dest) && (f.size === undefined || (await stat(dest)).size === f.size) && (!f.sha256 || (await sha256Of(dest)) === f.sha256)) continue;
+      if (existsSync(dest) && (f.size === undefined || (await stat(dest)).size === f.size) && (!f.sha256 || (await sha256File(dest)) === f.sha256)) continue;
       const url = `${config.hfEndpoint.replace(/\/$/, "")}/${m.origin}/resolve/${m.revision ?? "main"}/${f.path}`;
       files.push(await pullFile(url, dest, f, opts));
     }
