@@ -40,3 +40,18 @@ export interface SoundEventJson {
   confidence: number;
   source: string;
 }
+
+/** One reason a clip is not (or not fully) cleared for use, with the evidence that raised it. */
+export interface RightsIssueJson {
+  kind: "license" | "watermark" | "copyrighted_music" | "faces" | "nsfw";
+  reason: string;
+  evidence?: {
+    time?: number;
+    start?: number;
+    end?: number;
+    box?: [number, number, number, number];
+    track?: string;
+    text?: string;
+    score?: number;
+  };
+}

@@ -3,19 +3,23 @@
 import sqlite_0 from "./sqlite/0000_init.sql" with { type: "text" };
 import sqlite_1 from "./sqlite/0001_updated_at_triggers.sql" with { type: "text" };
 import sqlite_2 from "./sqlite/0002_search_index.sql" with { type: "text" };
+import sqlite_3 from "./sqlite/0003_jobs_llm_rights_feedback_review.sql" with { type: "text" };
 import pg_0 from "./pg/0000_init.sql" with { type: "text" };
 import pg_1 from "./pg/0001_updated_at_triggers.sql" with { type: "text" };
 import pg_2 from "./pg/0002_search_index.sql" with { type: "text" };
+import pg_3 from "./pg/0003_jobs_llm_rights_feedback_review.sql" with { type: "text" };
 
 export interface EmbeddedMigration { tag: string; when: number; breakpoints: boolean; sql: string }
 export const sqliteMigrations: EmbeddedMigration[] = [
   { tag: "0000_init", when: 1795511970881, breakpoints: true, sql: sqlite_0 },
   { tag: "0001_updated_at_triggers", when: 1795511985058, breakpoints: true, sql: sqlite_1 },
   { tag: "0002_search_index", when: 1795512657658, breakpoints: true, sql: sqlite_2 },
+  { tag: "0003_jobs_llm_rights_feedback_review", when: 1795531963420, breakpoints: true, sql: sqlite_3 },
 ];
 
 export const pgMigrations: EmbeddedMigration[] = [
   { tag: "0000_init", when: 1795511971935, breakpoints: true, sql: pg_0 },
   { tag: "0001_updated_at_triggers", when: 1795511985949, breakpoints: true, sql: pg_1 },
   { tag: "0002_search_index", when: 1795512658435, breakpoints: true, sql: pg_2 },
+  { tag: "0003_jobs_llm_rights_feedback_review", when: 1795531963850, breakpoints: true, sql: pg_3 },
 ];

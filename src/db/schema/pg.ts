@@ -20,7 +20,7 @@ import {
   uniqueIndex,
   uuid as pgUuid,
 } from "drizzle-orm/pg-core";
-import type { ActionSpan, Detection, ShotJson, KeyMomentJson, FaceJson, WordJson, SoundEventJson } from "../json-types.ts";
+import type { ActionSpan, Detection, ShotJson, KeyMomentJson, FaceJson, WordJson, SoundEventJson, RightsIssueJson } from "../json-types.ts";
 
 const uuid = () => crypto.randomUUID();
 const now = () => new Date();
@@ -57,6 +57,8 @@ export const videoClips = pgTable(
     rightsCleared: bool("rights_cleared").notNull().default(false),
     rightsReason: text("rights_reason"),
     rightsOverride: bool("rights_override"),
+    rightsIssues: json<RightsIssueJson[]>("rights_issues").notNull().default([]),
+    rightsConfidence: real("rights_confidence"),
     license: text("license"),
     attribution: text("attribution"),
     source: text("source", { enum: ["user_upload", "purchased", "licensed"] }).notNull().default("user_upload"),
@@ -293,12 +295,144 @@ export const productionClips = pgTable(
     audioLevel: real("audio_level").notNull().default(1.0),
     appliedEffects: json<Record<string, unknown>>("applied_effects").notNull().default({}),
     reason: text("reason"),
+    /** Set when a feedback report has counted this use in the clip's times_used (counted once). */
+    usageCountedAt: ts("usage_counted_at"),
   },
   (t) => [
     primaryKey({ columns: [t.productionId, t.clipId] }),
     check("transition_valid", sql`${t.transitionBefore} IN ('fade','cut','zoom')`),
     check("times_ordered", sql`${t.endTimeInVideo} >= ${t.startTimeInVideo}`),
   ],
+);
+
+/** Durable jobs of the embedded default (the in-process worker pool); BullMQ replaces it on Redis. */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: id("id").primaryKey().$defaultFn(uuid),
+    queue: text("queue", { enum: ["index", "llm", "render", "maintenance"] }).notNull(),
+    name: text("name").notNull(),
+    payload: json<Record<string, unknown>>("payload").notNull().default({}),
+    status: text("status", { enum: ["queued", "active", "completed", "failed"] }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    runAt: ts("run_at").notNull().$defaultFn(now),
+    lockedBy: text("locked_by"),
+    lockedUntil: ts("locked_until"),
+    dedupeKey: text("dedupe_key"),
+    result: json<unknown>("result"),
+    error: text("error"),
+    createdAt: ts("created_at").notNull().$defaultFn(now),
+    updatedAt: ts("updated_at").notNull().$defaultFn(now).$onUpdateFn(now),
+  },
+  (t) => [
+    index("idx_jobs_ready").on(t.queue, t.status, t.runAt),
+    uniqueIndex("jobs_dedupe_key").on(t.dedupeKey),
+    check("job_status_valid", sql`${t.status} IN ('queued','active','completed','failed')`),
+    check("job_queue_valid", sql`${t.queue} IN ('index','llm','render','maintenance')`),
+  ],
+);
+
+/** LLM replies keyed by the content hash of the request (provider, model, task, inputs). */
+export const llmCache = pgTable("llm_cache", {
+  key: text("key").primaryKey(),
+  provider: text("provider").notNull(),
+  model: text("model").notNull(),
+  task: text("task").notNull(),
+  response: json<unknown>("response").notNull(),
+  createdAt: ts("created_at").notNull().$defaultFn(now),
+});
+
+/** One row per LLM request (or cache hit): tokens, cost and latency, summed per day. */
+export const llmUsage = pgTable(
+  "llm_usage",
+  {
+    id: id("id").primaryKey().$defaultFn(uuid),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    task: text("task").notNull(),
+    day: text("day").notNull(),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    costUsd: real("cost_usd").notNull().default(0),
+    latencyMs: real("latency_ms").notNull().default(0),
+    status: text("status").notNull(),
+    cached: bool("cached").notNull().default(false),
+    error: text("error"),
+    createdAt: ts("created_at").notNull().$defaultFn(now),
+  },
+  (t) => [index("idx_llm_usage_day").on(t.day)],
+);
+
+/** Audio fingerprints of the user's reference tracks (music the library must not reuse). */
+export const referenceTracks = pgTable(
+  "reference_tracks",
+  {
+    id: id("id").primaryKey().$defaultFn(uuid),
+    filePath: text("file_path").notNull(),
+    fileHash: text("file_hash").notNull(),
+    title: text("title").notNull(),
+    durationSeconds: real("duration_seconds").notNull(),
+    fingerprint: json<number[]>("fingerprint").notNull().default([]),
+    createdAt: ts("created_at").notNull().$defaultFn(now),
+  },
+  (t) => [uniqueIndex("reference_tracks_file_hash_key").on(t.fileHash)],
+);
+
+/** Post-publication figures of a production, one row per report (idempotent per report id). */
+export const productionMetricReports = pgTable(
+  "production_metric_reports",
+  {
+    productionId: id("production_id")
+      .notNull()
+      .references(() => videoProductions.id, { onDelete: "cascade" }),
+    reportId: text("report_id").notNull(),
+    views: integer("views"),
+    likes: integer("likes"),
+    comments: integer("comments"),
+    avgWatchTime: real("avg_watch_time"),
+    retentionRate: real("retention_rate"),
+    createdAt: ts("created_at").notNull().$defaultFn(now),
+  },
+  (t) => [primaryKey({ columns: [t.productionId, t.reportId] }), between("retention_rate", 0, 1)],
+);
+
+/** The three thumbnail variants of a production and their A/B figures. */
+export const thumbnailVariants = pgTable(
+  "thumbnail_variants",
+  {
+    id: id("id").primaryKey().$defaultFn(uuid),
+    productionId: id("production_id")
+      .notNull()
+      .references(() => videoProductions.id, { onDelete: "cascade" }),
+    variant: integer("variant").notNull(),
+    strategy: text("strategy").notNull(),
+    size: text("size").notNull(),
+    imagePath: text("image_path").notNull(),
+    clipId: id("clip_id"),
+    timeSeconds: real("time_seconds"),
+    impressions: integer("impressions").notNull().default(0),
+    clicks: integer("clicks").notNull().default(0),
+    chosen: bool("chosen").notNull().default(false),
+    createdAt: ts("created_at").notNull().$defaultFn(now),
+  },
+  (t) => [uniqueIndex("thumbnail_variants_key").on(t.productionId, t.variant, t.size)],
+);
+
+/** Every change a person made to a production's cut in review: who, when, what. */
+export const productionEdits = pgTable(
+  "production_edits",
+  {
+    id: id("id").primaryKey().$defaultFn(uuid),
+    productionId: id("production_id")
+      .notNull()
+      .references(() => videoProductions.id, { onDelete: "cascade" }),
+    author: text("author").notNull(),
+    kind: text("kind").notNull(),
+    detail: json<Record<string, unknown>>("detail").notNull().default({}),
+    createdAt: ts("created_at").notNull().$defaultFn(now),
+  },
+  (t) => [index("idx_production_edits_production").on(t.productionId)],
 );
 
 export const usableClips = pgView("usable_clips").as((qb) =>

@@ -22,7 +22,10 @@ function shape(mod: Record<string, unknown>, isTable: (v: unknown) => boolean) {
 test("the SQLite and PostgreSQL schemas have the same tables and columns", () => {
   const a = shape(sqlite, (v) => is(v, SQLiteTable));
   const b = shape(pg, (v) => is(v, PgTable));
-  expect(Object.keys(a).sort()).toEqual(["clip_frames", "clip_links", "index_tasks", "production_clips", "semantic_tags", "video_clips", "video_productions"]);
+  expect(Object.keys(a).sort()).toEqual([
+    "clip_frames", "clip_links", "index_tasks", "jobs", "llm_cache", "llm_usage", "production_clips", "production_edits",
+    "production_metric_reports", "reference_tracks", "semantic_tags", "thumbnail_variants", "video_clips", "video_productions",
+  ]);
   expect(b).toEqual(a);
 });
 
