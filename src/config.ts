@@ -68,6 +68,11 @@ export const envSchema = z
     S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     REELSMITH_API_TOKENS: commaList,
+    /** Folders local paths given to the index API must lie under (uploads go to the first). */
+    REELSMITH_LIBRARY_ROOTS: commaList,
+    REELSMITH_UPLOAD_MAX_MB: z.coerce.number().positive().max(1_000_000).default(2048),
+    /** Signs session cookies; a random one is kept under REELSMITH_HOME when unset. */
+    REELSMITH_SESSION_SECRET: z.string().min(16, "use at least 16 characters").optional(),
     REELSMITH_APPROVED_LICENSES: commaList,
     HF_ENDPOINT: optionalUrl(["http:", "https:"]),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
@@ -104,6 +109,8 @@ export interface Config {
   llmProvider: Env["LLM_PROVIDER"];
   approvedLicenses: string[];
   apiTokens: string[];
+  libraryRoots: string[];
+  uploadMaxBytes: number;
   redisUrl?: string;
   qdrantUrl?: string;
   s3Bucket?: string;
@@ -152,6 +159,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ? env.REELSMITH_APPROVED_LICENSES
       : [...DEFAULT_APPROVED_LICENSES],
     apiTokens: env.REELSMITH_API_TOKENS,
+    libraryRoots: (env.REELSMITH_LIBRARY_ROOTS.length ? env.REELSMITH_LIBRARY_ROOTS : [`${home}/library`]).map((r) => resolve(r)),
+    uploadMaxBytes: Math.round(env.REELSMITH_UPLOAD_MAX_MB * 1024 * 1024),
     redisUrl: env.REDIS_URL,
     qdrantUrl: env.QDRANT_URL,
     s3Bucket: env.S3_BUCKET,
