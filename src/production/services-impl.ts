@@ -63,6 +63,10 @@ export async function createProductionServices(app: AppContext): Promise<Product
       const r = await renderTimeline(tl, { outDir: dir, workDir: join(dir, "work"), ffmpegPath: ff, ffprobePath: app.config.ffprobePath, encoder: "auto", signal, onProgress: (p) => onProgress(p) });
       return { videoPath: r.videoPath, durationSeconds: r.durationSeconds, encoder: r.encoder, fallbackReason: r.fallbackReason, segmentsReused: r.segmentsReused, loudness: r.loudness ?? undefined };
     },
+    async preview(tl, dir, signal) {
+      const r = await renderTimeline(tl, { outDir: dir, workDir: join(dir, "work"), ffmpegPath: ff, ffprobePath: app.config.ffprobePath, encoder: "auto", proxy: true, signal });
+      return r.videoPath;
+    },
     async finish(ctx, dir, signal) {
       const tl = ctx.timeline!;
       const title = ctx.metadata?.title ?? ctx.productionId;

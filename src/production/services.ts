@@ -19,6 +19,8 @@ export interface ProductionServices {
   /** Black and frozen stretches inside each entry's trimmed source window. */
   measureWindows(tl: Timeline, signal?: AbortSignal): Promise<WindowMeasure[]>;
   render(tl: Timeline, dir: string, signal: AbortSignal | undefined, onProgress: (percent: number) => void): Promise<RenderOutput>;
+  /** A fast low-resolution proxy of the cut for review (360p, fastest preset, no loudness pass); returns its path. */
+  preview?(tl: Timeline, dir: string, signal?: AbortSignal): Promise<string>;
   /** Captions, timeline exports and thumbnails next to the video. */
   finish(ctx: ProductionContext, dir: string, signal?: AbortSignal): Promise<FinishOutput>;
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { httpRequestDurationSeconds, httpRequestsTotal } from "../lib/metrics.ts";
 import { clipRoutes, taskRoutes } from "./api/clips.ts";
 import { productionRoutes } from "./api/productions.ts";
+import { reviewRoutes } from "./api/review.ts";
 import { systemRoutes } from "./api/system.ts";
 import { authenticate, requireUser } from "./auth.ts";
 import { ApiError, errorBody, fromZod } from "./errors.ts";
@@ -53,6 +54,7 @@ export function createServer(deps: ServerDeps, extras: ServerExtras = {}): Hono<
   app.route("/api/clips", clipRoutes());
   app.route("/api/tasks", taskRoutes());
   app.route("/api/productions", productionRoutes());
+  app.route("/api/productions", reviewRoutes());
   for (const extra of extras.api ?? []) app.route(extra.path, extra.routes);
   if (extras.pages) app.route("/", extras.pages);
 
