@@ -58,8 +58,14 @@ const COMMANDS: Record<string, Command> = {
     run: async (a, c) => (await import("./commands/produce.ts")).produceCommand(a, c),
   },
   productions: {
-    summary: "list, show or resume productions",
-    usage: "reelsmith productions list|show|resume <id> [--json]",
+    summary: "list, show, resume, review (edit, approve, reject) productions",
+    usage:
+      "reelsmith productions list|show|resume <id> [--json]\n" +
+      "       reelsmith productions edit <id> [--remove N] [--move A:B] [--replace N:clip_id] [--nudge N:IN:OUT] [--title T] [--dry-run] [--json]\n" +
+      "       reelsmith productions approve <id> [--json]\n" +
+      '       reelsmith productions reject <id> --reason "<why>" [--json]',
+    booleans: ["dry-run"],
+    repeatable: ["remove", "move", "replace", "nudge"],
     run: async (a, c) => (await import("./commands/produce.ts")).productionsCommand(a, c),
   },
   serve: {

@@ -5,6 +5,7 @@ import { createApp, type AppContext } from "../../app.ts";
 import type { Config } from "../../config.ts";
 import { STYLES } from "../../db/enums.ts";
 import type { ProductionRow } from "../../db/repositories/productions.ts";
+import { getReview, recordDecision, ReviewError, updateReview, type ReviewEdit } from "../../production/review.ts";
 import { createProduction, RESUMABLE, runProduction } from "../../production/service.ts";
 import { createProductionServices } from "../../production/services-impl.ts";
 import { ASPECTS, RESOLUTIONS } from "../../production/types.ts";
@@ -22,6 +23,37 @@ const produceFlags = z.strictObject({
   review: z.boolean().optional(),
 });
 const jsonOnly = z.strictObject({ json: z.boolean().optional() });
+const position = (label: string) => z.coerce.number().int().min(1, `${label}: positions count from 1`);
+const pair = (flag: string, re: RegExp, hint: string) => z.array(z.string().regex(re, `--${flag} takes ${hint}`)).optional();
+const editFlags = z.strictObject({
+  json: z.boolean().optional(),
+  remove: pair("remove", /^\d+$/, "a position, e.g. --remove 3"),
+  move: pair("move", /^\d+:\d+$/, "FROM:TO positions, e.g. --move 4:1"),
+  replace: pair("replace", /^\d+:\S+$/, "N:clip_id, e.g. --replace 2:clip_0042"),
+  nudge: pair("nudge", /^\d+:-?[\d.]+:-?[\d.]+$/, "N:IN:OUT seconds, e.g. --nudge 2:0.5:-1"),
+  title: z.string().trim().min(1).optional(),
+  "dry-run": z.boolean().optional(),
+});
+const rejectFlags = z.strictObject({ json: z.boolean().optional(), reason: z.string().trim().min(3, "say why the cut is rejected") });
+
+/** CLI positions count from 1 (as the review page shows them); edits use 0-based positions. */
+function cliEdits(f: z.infer<typeof editFlags>): ReviewEdit[] {
+  const edits: ReviewEdit[] = [];
+  for (const r of f.remove ?? []) edits.push({ op: "remove", position: position("--remove").parse(r) - 1 });
+  for (const m of f.move ?? []) {
+    const [a, b] = m.split(":");
+    edits.push({ op: "move", from: position("--move").parse(a) - 1, to: position("--move").parse(b) - 1 });
+  }
+  for (const r of f.replace ?? []) {
+    const at = r.indexOf(":");
+    edits.push({ op: "replace", position: position("--replace").parse(r.slice(0, at)) - 1, clip_id: r.slice(at + 1) });
+  }
+  for (const n of f.nudge ?? []) {
+    const [p, a, b] = n.split(":");
+    edits.push({ op: "nudge", position: position("--nudge").parse(p) - 1, in: Number(a), out: Number(b) });
+  }
+  return edits;
+}
 
 /** The JSON a production reports: the video, its files, metadata and clips with reasons. */
 export async function productionJson(app: AppContext, row: ProductionRow): Promise<Record<string, unknown>> {
@@ -68,7 +100,7 @@ export async function productionJson(app: AppContext, row: ProductionRow): Promi
   };
 }
 
-async function run(app: AppContext, id: string, json: boolean, outDir?: string): Promise<number> {
+async function run(app: AppContext, id: string, json: boolean, outDir?: string, decision: { approve?: boolean; reject?: { reason: string } } = {}): Promise<number> {
   const services = await createProductionServices(app);
   const bar = json ? undefined : createProgressBar(100, "%");
   const timer = setInterval(async () => {
@@ -79,7 +111,7 @@ async function run(app: AppContext, id: string, json: boolean, outDir?: string):
   const onSig = () => controller.abort();
   process.once("SIGINT", onSig);
   try {
-    let row = await runProduction(app, services, id, { signal: controller.signal });
+    let row = await runProduction(app, services, id, { signal: controller.signal, ...decision });
     clearInterval(timer);
     if (outDir && row.status === "completed") row = await copyOut(app, row, outDir);
     bar?.update(Math.round(row.progress), row.status);
@@ -88,6 +120,10 @@ async function run(app: AppContext, id: string, json: boolean, outDir?: string):
     if (json) printJson(doc);
     else if (row.status === "completed") process.stdout.write(`${row.title}\nvideo: ${row.finalVideoPath} (${row.finalDuration?.toFixed(1)} s, ${doc.clips && (doc.clips as unknown[]).length} clips)\n`);
     else if (row.status === "awaiting_review") process.stdout.write(`${row.productionId} is waiting for review: reelsmith productions show ${row.productionId}\n`);
+    else if (decision.reject && row.status === "failed") {
+      process.stdout.write(`${row.productionId} rejected: ${row.error}\n`);
+      return 0;
+    }
     else process.stderr.write(`reelsmith produce: ${row.productionId} ${row.status}: ${row.error}\n`);
     return row.status === "completed" || row.status === "awaiting_review" ? 0 : 1;
   } finally {
@@ -130,7 +166,7 @@ export async function produceCommand(args: ParsedArgs, config: Config): Promise<
 /** `reelsmith productions list|show|resume <id>`. */
 export async function productionsCommand(args: ParsedArgs, config: Config): Promise<number> {
   const [sub, id, extra] = args.positionals;
-  const f = validateFlags(jsonOnly, args.flags);
+  const f = validateFlags(sub === "edit" ? editFlags : sub === "reject" ? rejectFlags : jsonOnly, args.flags) as { json?: boolean };
   if (extra) throw new UsageError("too many arguments");
   const app = await createApp(config);
   try {
@@ -148,6 +184,7 @@ export async function productionsCommand(args: ParsedArgs, config: Config): Prom
     }
     if (sub === "show") {
       const doc = await productionJson(app, row);
+      if (row.status === "awaiting_review") doc.review = await getReview(app, row.productionId);
       if (f.json) printJson({ ...doc, machine_state: row.stage, snapshot_saved: Boolean(row.machineSnapshot) });
       else for (const [k, v] of Object.entries(doc)) if (v !== null && !(Array.isArray(v) && !v.length)) process.stdout.write(`${k.padEnd(18)} ${typeof v === "object" ? JSON.stringify(v) : String(v)}\n`);
       return 0;
@@ -156,7 +193,39 @@ export async function productionsCommand(args: ParsedArgs, config: Config): Prom
       if (!RESUMABLE.includes(row.status)) throw new UsageError(`${row.productionId} is ${row.status}: only unfinished productions can be resumed`);
       return await run(app, row.productionId, Boolean(f.json));
     }
-    throw new UsageError('expected "productions list", "productions show <id>" or "productions resume <id>"');
+    if (sub === "edit") {
+      const ef = f as z.infer<typeof editFlags>;
+      const edits = cliEdits(ef);
+      if (!edits.length && !ef.title) throw new UsageError("productions edit: say what to change (--remove, --move, --replace, --nudge, --title)");
+      const services = await createProductionServices(app);
+      try {
+        const r = await updateReview(app, services, row.productionId, { ...(edits.length ? { edits } : {}), ...(ef.title ? { title: ef.title } : {}), dry_run: Boolean(ef["dry-run"]) }, process.env.USER ?? "cli");
+        if (f.json) printJson({ production_id: row.productionId, stored: r.stored, duration: r.timeline.duration, qa: r.qa, clips: r.timeline.entries.map((e) => ({ position: e.position + 1, external_id: e.externalId, source_start: e.sourceStart, source_end: e.sourceEnd })) });
+        else {
+          process.stdout.write(`${r.stored ? "saved" : "checked"}: ${r.timeline.entries.length} clips, ${r.timeline.duration.toFixed(1)} s, QA ${r.qa.passed ? "passes" : "fails"}\n`);
+          for (const e of r.timeline.entries) process.stdout.write(`  ${String(e.position + 1).padStart(2)}. ${e.externalId} ${e.sourceStart.toFixed(2)}–${e.sourceEnd.toFixed(2)} s\n`);
+        }
+        return 0;
+      } catch (e) {
+        if (!(e instanceof ReviewError)) throw e;
+        if (f.json) printJson({ production_id: row.productionId, stored: false, error: { code: e.code, message: e.message }, qa: e.qa ?? null });
+        process.stderr.write(`reelsmith productions edit: ${e.message}\n`);
+        return 1;
+      } finally {
+        await services.dispose();
+      }
+    }
+    if (sub === "approve" || sub === "reject") {
+      try {
+        await recordDecision(app, row.productionId, process.env.USER ?? "cli", sub === "approve" ? { kind: "approve" } : { kind: "reject", reason: (f as z.infer<typeof rejectFlags>).reason });
+      } catch (e) {
+        if (!(e instanceof ReviewError)) throw e;
+        process.stderr.write(`reelsmith productions ${sub}: ${e.message}\n`);
+        return 1;
+      }
+      return await run(app, row.productionId, Boolean(f.json), undefined, sub === "approve" ? { approve: true } : { reject: { reason: (f as z.infer<typeof rejectFlags>).reason } });
+    }
+    throw new UsageError('expected "productions list|show|resume|edit|approve|reject"');
   } finally {
     await app.close();
   }
