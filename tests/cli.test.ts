@@ -101,9 +101,9 @@ describe("reelsmith CLI", () => {
     expect(doc.models.length).toBeGreaterThan(3);
   });
 
-  test("commands that later issues build say so plainly", async () => {
-    const r = await runCli(["worker", "--queues", "index"], env);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/not built yet/);
+  test("serve refuses to listen beyond loopback without API tokens", async () => {
+    const r = await runCli(["serve", "--host", "0.0.0.0", "--port", "0"], env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without REELSMITH_API_TOKENS/);
   });
 });

@@ -70,8 +70,9 @@ const COMMANDS: Record<string, Command> = {
   },
   serve: {
     summary: "serve the REST API and the browser UI",
-    usage: "reelsmith serve [--port 8080] [--host 127.0.0.1]",
-    pending: "issue #7 (server and UI)",
+    usage: "reelsmith serve [--port 8080] [--host 127.0.0.1] [--concurrency N] [--no-workers] [--json]",
+    booleans: ["no-workers"],
+    run: async (a, c) => (await import("./commands/serve.ts")).serveCommand(a, c),
   },
   worker: {
     summary: "run queue workers (scale-out)",

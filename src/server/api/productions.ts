@@ -75,7 +75,7 @@ export function productionRoutes(): Hono<ServerEnv> {
         if (key !== last) {
           last = key;
           await stream.writeSSE({ event: "progress", data: key, id: String(++id) });
-        } else if (tick % 30 === 0) await stream.write(": keep-alive\n\n");
+        } else if (tick % 15 === 0) await stream.write(": keep-alive\n\n");
         if (SETTLED.has(current.status)) {
           await stream.writeSSE({ event: "done", data: key, id: String(++id) });
           break;
