@@ -113,3 +113,40 @@ export function parsePayload<N extends JobName>(name: N, payload: unknown): JobP
   }
   return r.data as JobPayload<N>;
 }
+
+/** Attempts when `EnqueueOptions.attempts` is not given (the seed retries indexing 3 times). */
+export const DEFAULT_ATTEMPTS = 3;
+
+/**
+ * How long one attempt may run before it is aborted and counted as failed. Render gets the
+ * seed's 30 minutes; an index job is one file (minutes at most); LLM calls are short.
+ */
+export const JOB_TIMEOUT_MS: Record<QueueName, number> = {
+  index: 20 * 60_000,
+  llm: 5 * 60_000,
+  render: 30 * 60_000,
+  maintenance: 10 * 60_000,
+};
+
+/** What a worker pool reports as it works (progress lines, tests). */
+export type WorkerEvent =
+  | { type: "started"; jobId: string; name: JobName; attempt: number; reclaimed: boolean }
+  | { type: "progress"; jobId: string; name: JobName; percent: number }
+  | { type: "completed"; jobId: string; name: JobName; attempt: number }
+  | { type: "retrying"; jobId: string; name: JobName; attempt: number; error: string; delayMs: number }
+  | { type: "failed"; jobId: string; name: JobName; attempt: number; error: string }
+  | { type: "released"; jobId: string; name: JobName; reason: string };
+
+/** Options every worker pool takes (embedded or BullMQ). */
+export interface WorkerOptions {
+  queues: QueueName[];
+  /** Jobs worked on at once by this pool (default 1). */
+  concurrency?: number;
+  handlers: JobHandlers;
+  onEvent?: (e: WorkerEvent) => void;
+}
+
+/** Base of the exponential back-off between attempts: base · 2^(attempt − 1). */
+export function backoffDelay(baseMs: number, attempt: number): number {
+  return baseMs * 2 ** Math.max(0, attempt - 1);
+}
