@@ -30,8 +30,10 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 
 const req = (path: string, init: RequestInit = {}) =>
   server.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
-const json = (path: string, method: string, body: unknown) =>
-  req(path, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (path: string, method: string, payload: unknown) =>
+  req(path, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+/** A response's JSON (checked field by field in each test). */
+const body = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
 
 async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 240_000): Promise<T> {
   const end = Date.now() + ms;
@@ -70,24 +72,24 @@ describe("system routes", () => {
     expect((await server.request("/healthz")).status).toBe(200);
     const ready = await server.request("/readyz");
     expect(ready.status).toBe(200);
-    const body = await ready.json();
-    expect(body.status).toBe("ready");
-    expect(body.checks.database.ok).toBe(true);
-    expect(body.checks.jobs.ok).toBe(true);
+    const doc = await body(ready);
+    expect(doc.status).toBe("ready");
+    expect(doc.checks.database.ok).toBe(true);
+    expect(doc.checks.jobs.ok).toBe(true);
   });
 
   test("the API refuses a missing or wrong token with 401 in the error shape", async () => {
     const none = await server.request("/api/clips");
     expect(none.status).toBe(401);
-    expect((await none.json()).error.code).toBe("unauthorized");
+    expect((await body(none)).error.code).toBe("unauthorized");
     const wrong = await server.request("/api/clips", { headers: { authorization: "Bearer nope" } });
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error.message).toMatch(/not valid/);
+    expect((await body(wrong)).error.message).toMatch(/not valid/);
     expect((await server.request("/metrics")).status).toBe(401);
   });
 
   test("the OpenAPI document lists every API route, and the docs page renders it", async () => {
-    const spec = await (await server.request("/api/openapi.json")).json();
+    const spec = await body(server.request("/api/openapi.json"));
     expect(spec.openapi).toBe("3.1.0");
     for (const [path, method] of [
       ["/api/productions", "post"],
@@ -110,7 +112,7 @@ describe("system routes", () => {
     const m = await (await req("/metrics")).text();
     for (const name of ["clips_in_database", "queue_size", "active_workers", "http_request_duration_seconds", "productions_created_total"]) expect(m).toContain(name);
     expect(m).toMatch(/clips_in_database \d+/);
-    const stats = await (await req("/api/stats")).json();
+    const stats = await body(req("/api/stats"));
     expect(stats.clips_total).toBeGreaterThan(40);
     expect(stats.queues.index).toBeDefined();
   });
@@ -118,58 +120,58 @@ describe("system routes", () => {
   test("an unknown API route is a 404 in the error shape", async () => {
     const r = await req("/api/nothing-here");
     expect(r.status).toBe(404);
-    expect((await r.json()).error.code).toBe("not_found");
+    expect((await body(r)).error.code).toBe("not_found");
   });
 });
 
 describe("clips", () => {
   test("list with paging and filters; a bad query names the field", async () => {
-    const page = await (await req("/api/clips?limit=5&offset=0&status=analyzed")).json();
+    const page = await body(req("/api/clips?limit=5&offset=0&status=analyzed"));
     expect(page.clips).toHaveLength(5);
     expect(page.total).toBeGreaterThan(40);
     const bad = await req("/api/clips?limit=0");
     expect(bad.status).toBe(400);
-    const err = (await bad.json()).error;
+    const err = (await body(bad)).error;
     expect(err.code).toBe("invalid_request");
     expect(err.message).toStartWith("limit:");
     expect((await req("/api/clips?status=bogus")).status).toBe(400);
   });
 
   test("detail by external id with frames and links; unknown id is 404", async () => {
-    const first = (await (await req("/api/clips?limit=1&order=external_id&status=analyzed")).json()).clips[0];
+    const first = (await body(req("/api/clips?limit=1&order=external_id&status=analyzed"))).clips[0];
     const r = await req(`/api/clips/${first.external_id}`);
     expect(r.status).toBe(200);
-    const c = await r.json();
+    const c = await body(r);
     expect(c.id).toBe(first.clip_id);
     expect(c.frames.length).toBeGreaterThan(0);
     expect(c.video_url).toBe(`/api/clips/${c.id}/video`);
     const missing = await req("/api/clips/clip_9999");
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.message).toContain("clip_9999");
+    expect((await body(missing)).error.message).toContain("clip_9999");
   });
 
   test("search answers with moments and reasons; a missing query is a 400 naming it; filters are validated", async () => {
-    const r = await (await req("/api/clips/search?query=dog&limit=5")).json();
+    const r = await body(req("/api/clips/search?query=dog&limit=5"));
     expect(r.results.length).toBeGreaterThan(0);
     expect(r.results[0].why.length).toBeGreaterThan(0);
     expect(r.results[0].end).toBeGreaterThan(r.results[0].start);
     const none = await req("/api/clips/search?limit=3");
     expect(none.status).toBe(400);
-    expect((await none.json()).error.message).toStartWith("query:");
+    expect((await body(none)).error.message).toStartWith("query:");
     expect((await req("/api/clips/search?query=dog&min_intensity=11")).status).toBe(400);
-    const nothing = await (await req("/api/clips/search?query=xylophone%20quasar%20zeppelin")).json();
+    const nothing = await body(req("/api/clips/search?query=xylophone%20quasar%20zeppelin"));
     expect(nothing.results).toEqual([]);
   });
 
   test("more like this excludes the clip itself", async () => {
-    const first = (await (await req("/api/clips?limit=1&status=analyzed")).json()).clips[0];
-    const r = await (await req(`/api/clips/${first.clip_id}/similar?limit=5`)).json();
+    const first = (await body(req("/api/clips?limit=1&status=analyzed"))).clips[0];
+    const r = await body(req(`/api/clips/${first.clip_id}/similar?limit=5`));
     expect(r.results.length).toBeGreaterThan(0);
     expect(r.results.map((x: { clip_id: string }) => x.clip_id)).not.toContain(first.clip_id);
   });
 
   test("video is served with range requests; thumbnails are JPEG", async () => {
-    const first = (await (await req("/api/clips?limit=1&status=analyzed")).json()).clips[0];
+    const first = (await body(req("/api/clips?limit=1&status=analyzed"))).clips[0];
     const part = await req(`/api/clips/${first.clip_id}/video`, { headers: { range: "bytes=0-99" } });
     expect(part.status).toBe(206);
     expect(part.headers.get("content-range")).toMatch(/^bytes 0-99\/\d+$/);
@@ -186,24 +188,24 @@ describe("clips", () => {
   });
 
   test("PATCH overrides rights with the person's name, null hands it back; bad bodies name the field", async () => {
-    const first = (await (await req("/api/clips?limit=1&rights_cleared=true")).json()).clips[0];
-    const revoked = await (await json(`/api/clips/${first.clip_id}`, "PATCH", { rights_cleared: false, notes: "logo in corner", tags: ["Needs Check"] })).json();
+    const first = (await body(req("/api/clips?limit=1&rights_cleared=true"))).clips[0];
+    const revoked = await body(json(`/api/clips/${first.clip_id}`, "PATCH", { rights_cleared: false, notes: "logo in corner", tags: ["Needs Check"] }));
     expect(revoked.rights_cleared).toBe(false);
     expect(revoked.rights_override).toBe(false);
     expect(revoked.rights_reason).toMatch(/revoked by alice/);
     expect(revoked.notes).toBe("logo in corner");
-    const detail = await (await req(`/api/clips/${first.clip_id}`)).json();
+    const detail = await body(req(`/api/clips/${first.clip_id}`));
     expect(detail.tags).toContainEqual({ tag: "needs check", confidence: 1, source: "manual" });
-    const restored = await (await json(`/api/clips/${first.clip_id}`, "PATCH", { rights_cleared: null })).json();
+    const restored = await body(json(`/api/clips/${first.clip_id}`, "PATCH", { rights_cleared: null }));
     expect(restored.rights_override).toBeNull();
     expect(restored.rights_cleared).toBe(true);
     const bad = await json(`/api/clips/${first.clip_id}`, "PATCH", { rights_cleared: "yes" });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toStartWith("rights_cleared:");
+    expect((await body(bad)).error.message).toStartWith("rights_cleared:");
     expect((await json(`/api/clips/${first.clip_id}`, "PATCH", {})).status).toBe(400);
     expect((await json(`/api/clips/${first.clip_id}`, "PATCH", { owner: "me" })).status).toBe(400);
     const notJson = await req(`/api/clips/${first.clip_id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: "{nope" });
-    expect((await notJson.json()).error.code).toBe("invalid_json");
+    expect((await body(notJson)).error.code).toBe("invalid_json");
     expect((await json("/api/clips/clip_9999", "PATCH", { notes: "x" })).status).toBe(404);
   });
 
@@ -213,13 +215,13 @@ describe("clips", () => {
     for (const p of ["/etc/passwd", `${library}/../../etc/passwd`, join(library, "sub", "escape", "passwd"), "/etc/nonexistent.mp4"]) {
       const r = await json("/api/clips/index", "POST", { video_url: p });
       expect(r.status).toBe(403);
-      expect((await r.json()).error.code).toBe("forbidden_path");
+      expect((await body(r)).error.code).toBe("forbidden_path");
     }
     const missing = await json("/api/clips/index", "POST", { video_url: join(library, "nothing.mp4") });
     expect(missing.status).toBe(404);
     const bad = await json("/api/clips/index", "POST", {});
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toStartWith("video_url:");
+    expect((await body(bad)).error.message).toStartWith("video_url:");
   });
 
   test("upload: multipart and raw bodies are stored and indexed; too large is 413, not a video is 415; delete", async () => {
@@ -230,10 +232,10 @@ describe("clips", () => {
     form.append("license", "CC0");
     const up = await req("/api/clips/upload", { method: "POST", body: form });
     expect(up.status).toBe(202);
-    const queued = await up.json();
+    const queued = await body(up);
     expect(queued.status).toBe("indexing");
     expect(queued.file_name).toBe("my upload.mp4");
-    const task = await until(() => req(`/api/tasks/${queued.task_id}`).then((r) => r.json()), (t) => t.status === "completed" || t.status === "failed", "the upload to index");
+    const task = await until(() => body(req(`/api/tasks/${queued.task_id}`)), (t) => t.status === "completed" || t.status === "failed", "the upload to index");
     expect(task.status).toBe("completed");
     // The same bytes as a corpus clip: indexed as an exact duplicate, the library keeps one row.
     const raw = await req(`/api/clips/upload?filename=${encodeURIComponent("second.mov")}`, { method: "POST", headers: { "content-type": "video/quicktime" }, body: Bun.file(src) });
@@ -249,19 +251,19 @@ describe("clips", () => {
   });
 
   test("a cookie session needs the CSRF token on writes; bearer requests do not", async () => {
-    const first = (await (await req("/api/clips?limit=1")).json()).clips[0];
-    const body = `alice.${Date.now() + 3600_000}`;
-    const cookie = `${SESSION_COOKIE}=${body}.${deps.auth.sign(body)}`;
+    const first = (await body(req("/api/clips?limit=1"))).clips[0];
+    const session = `alice.${Date.now() + 3600_000}`;
+    const cookie = `${SESSION_COOKIE}=${session}.${deps.auth.sign(session)}`;
     const read = await server.request(`/api/clips/${first.clip_id}`, { headers: { cookie } });
     expect(read.status).toBe(200);
     const patch = (headers: Record<string, string>) =>
       server.request(`/api/clips/${first.clip_id}`, { method: "PATCH", headers: { cookie, "content-type": "application/json", ...headers }, body: JSON.stringify({ notes: "via the UI" }) });
     const refused = await patch({});
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error.code).toBe("csrf");
+    expect((await body(refused)).error.code).toBe("csrf");
     expect((await patch({ "x-csrf-token": "forged" })).status).toBe(403);
-    expect((await patch({ "x-csrf-token": deps.auth.sign(`csrf:${body}`) })).status).toBe(200);
-    const forged = `${SESSION_COOKIE}=${body}.${deps.auth.sign("someone-else")}`;
+    expect((await patch({ "x-csrf-token": deps.auth.sign(`csrf:${session}`) })).status).toBe(200);
+    const forged = `${SESSION_COOKIE}=${session}.${deps.auth.sign("someone-else")}`;
     expect((await server.request(`/api/clips/${first.clip_id}`, { headers: { cookie: forged } })).status).toBe(401);
   });
 });
@@ -270,7 +272,7 @@ describe("productions", () => {
   test("bad bodies name the field; unknown ids are 404", async () => {
     const r = await json("/api/productions", "POST", { target_duration: 30 });
     expect(r.status).toBe(400);
-    expect((await r.json()).error.message).toStartWith("theme:");
+    expect((await body(r)).error.message).toStartWith("theme:");
     expect((await json("/api/productions", "POST", { theme: "dogs", style: "grumpy" })).status).toBe(400);
     expect((await json("/api/productions", "POST", { theme: "dogs", target_duration: 5 })).status).toBe(400);
     for (const p of ["/api/productions/prod_nope", "/api/productions/prod_nope/timeline", "/api/productions/prod_nope/video", "/api/productions/prod_nope/events"])
@@ -281,14 +283,14 @@ describe("productions", () => {
   test("review before render: pause, refuse a cut that breaks QA, accept a reorder, approve, render the edited order", async () => {
     const start = await json("/api/productions", "POST", { theme: "people talking", target_duration: 30, resolution: "360p", review: true });
     expect(start.status).toBe(202);
-    const { production_id: id, status } = await start.json();
+    const { production_id: id, status } = await body(start);
     expect(status).toBe("queued");
-    const paused = await until(() => req(`/api/productions/${id}`).then((r) => r.json()), (p) => p.status === "awaiting_review" || p.status === "failed", "the production to pause for review");
+    const paused = await until(() => body(req(`/api/productions/${id}`)), (p) => p.status === "awaiting_review" || p.status === "failed", "the production to pause for review");
     expect(paused.error).toBeNull();
     expect(paused.status).toBe("awaiting_review");
     expect(paused.video_url).toBeNull();
 
-    const review = await (await req(`/api/productions/${id}/timeline`)).json();
+    const review = await body(req(`/api/productions/${id}/timeline`));
     const entries = review.timeline.entries as { externalId: string; clipId: string }[];
     expect(entries.length).toBeGreaterThanOrEqual(2);
     expect(review.qa.passed).toBe(true);
@@ -300,10 +302,10 @@ describe("productions", () => {
     const removeAll = entries.slice(1).map(() => ({ op: "remove", position: 0 }));
     const broken = await json(`/api/productions/${id}/timeline`, "PUT", { edits: removeAll });
     expect(broken.status).toBe(422);
-    const err = (await broken.json()).error;
+    const err = (await body(broken)).error;
     expect(err.code).toBe("qa_failed");
     expect(err.details.qa.issues.some((i: { check: string }) => i.check === "duration")).toBe(true);
-    const unchanged = await (await req(`/api/productions/${id}/timeline`)).json();
+    const unchanged = await body(req(`/api/productions/${id}/timeline`));
     expect(unchanged.timeline.entries.map((e: { clipId: string }) => e.clipId)).toEqual(entries.map((e) => e.clipId));
 
     expect((await json(`/api/productions/${id}/timeline`, "PUT", { edits: [{ op: "move", from: 99, to: 0 }] })).status).toBe(400);
@@ -311,27 +313,27 @@ describe("productions", () => {
     // Moving the last clip first keeps the duration: accepted, and recorded with who did it.
     const moved = await json(`/api/productions/${id}/timeline`, "PUT", { edits: [{ op: "move", from: entries.length - 1, to: 0 }], title: "Edited in review" });
     expect(moved.status).toBe(200);
-    const m = await moved.json();
+    const m = await body(moved);
     expect(m.qa.passed).toBe(true);
     const order = [entries[entries.length - 1]!.clipId, ...entries.slice(0, -1).map((e) => e.clipId)];
     expect(m.timeline.entries.map((e: { clipId: string }) => e.clipId)).toEqual(order);
 
     const approved = await json(`/api/productions/${id}/approve`, "POST", {});
     expect(approved.status).toBe(202);
-    const done = await until(() => req(`/api/productions/${id}`).then((r) => r.json()), (p) => p.status === "completed" || p.status === "failed", "the approved cut to render");
+    const done = await until(() => body(req(`/api/productions/${id}`)), (p) => p.status === "completed" || p.status === "failed", "the approved cut to render");
     expect(done.error).toBeNull();
     expect(done.status).toBe("completed");
     expect(done.title).toBe("Edited in review");
     expect(done.clips.map((c: { clip_id: string }) => c.clip_id)).toEqual(order);
     expect(Math.abs(done.final_duration - 30) / 30).toBeLessThanOrEqual(0.02);
 
-    const history = (await (await req(`/api/productions/${id}/timeline`)).json()).edits;
+    const history = (await body(req(`/api/productions/${id}/timeline`))).edits;
     expect(history.map((e: { kind: string }) => e.kind)).toEqual(["timeline", "approve"]);
     expect(history[0].author).toBe("alice");
 
     const video = await req(done.video_url, { headers: { range: "bytes=0-1023" } });
     expect(video.status).toBe(206);
-    const files = await (await req(`/api/productions/${id}/files`)).json();
+    const files = await body(req(`/api/productions/${id}/files`));
     expect(files.files.map((f: { name: string }) => f.name)).toContain("captions.srt");
     expect((await req(`/api/productions/${id}/files/..%2Fsecret`)).status).toBe(403);
 
@@ -343,18 +345,18 @@ describe("productions", () => {
 
     expect((await json(`/api/productions/${id}/cancel`, "POST", {})).status).toBe(409);
     expect((await json(`/api/productions/${id}/approve`, "POST", {})).status).toBe(409);
-    const list = await (await req("/api/productions?limit=5")).json();
+    const list = await body(req("/api/productions?limit=5"));
     expect(list.productions.map((p: { production_id: string }) => p.production_id)).toContain(id);
   }, 600_000);
 
   test("a rejected cut fails with the reason and renders nothing", async () => {
-    const { production_id: id } = await (await json("/api/productions", "POST", { theme: "people talking", target_duration: 20, resolution: "360p", review: true })).json();
-    await until(() => req(`/api/productions/${id}`).then((r) => r.json()), (p) => p.status === "awaiting_review" || p.status === "failed", "the production to pause");
+    const { production_id: id } = await body(json("/api/productions", "POST", { theme: "people talking", target_duration: 20, resolution: "360p", review: true }));
+    await until(() => body(req(`/api/productions/${id}`)), (p) => p.status === "awaiting_review" || p.status === "failed", "the production to pause");
     expect((await json(`/api/productions/${id}/reject`, "POST", {})).status).toBe(400);
-    const r = await (await json(`/api/productions/${id}/reject`, "POST", { reason: "too repetitive" })).json();
+    const r = await body(json(`/api/productions/${id}/reject`, "POST", { reason: "too repetitive" }));
     expect(r.status).toBe("failed");
     expect(r.error).toContain("too repetitive");
-    const after = await (await req(`/api/productions/${id}`)).json();
+    const after = await body(req(`/api/productions/${id}`));
     expect(after.video_url).toBeNull();
   }, 300_000);
 });

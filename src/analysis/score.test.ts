@@ -15,6 +15,8 @@ function visual(over: Partial<VisualSummary> = {}): VisualSummary {
     fingerprint: [],
     meanLuma: 120,
     blackRatio: 0,
+    blackSpans: [],
+    frozenSpans: [],
     objects: [],
     faces: { count: 0, boxes: [] },
     onScreenText: [],

@@ -46,6 +46,9 @@ export interface VisualAnalysis {
   /** Mean luma 0..255 and share of near-black frames, for QA and fade handling. */
   meanLuma: number;
   blackRatio: number;
+  /** Black and frozen stretches (seconds), so QA can check a trim window without decoding again. */
+  blackSpans: { start: number; end: number }[];
+  frozenSpans: { start: number; end: number }[];
   /** ffmpeg's error when decoding stopped part-way (the analysis covers the frames before it). */
   decodeError?: string;
 }

@@ -105,6 +105,8 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
       transcript_source: audio.transcriptSource,
       mean_luma: visual.meanLuma,
       black_ratio: visual.blackRatio,
+      black_spans: visual.blackSpans,
+      frozen_spans: visual.frozenSpans,
       cuts: visual.cuts,
       rotation: probe.rotation,
       sample_aspect_ratio: probe.sampleAspectRatio,

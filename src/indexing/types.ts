@@ -38,6 +38,8 @@ export interface VisualSummary {
   fingerprint: string[];
   meanLuma: number;
   blackRatio: number;
+  blackSpans: { start: number; end: number }[];
+  frozenSpans: { start: number; end: number }[];
   objects: Detection[];
   faces: { count: number; boxes: { confidence: number; bbox: [number, number, number, number]; time: number }[] };
   onScreenText: OcrLine[];

@@ -69,6 +69,8 @@ export function createVisualPass(app: AppContext) {
         fingerprint: v.fingerprint,
         meanLuma: v.meanLuma,
         blackRatio: v.blackRatio,
+        blackSpans: v.blackSpans,
+        frozenSpans: v.frozenSpans,
         objects: vision.detectedObjects,
         faces: vision.faces,
         onScreenText: vision.onScreenText,

@@ -36,6 +36,22 @@ export function parseWindowCheck(stderr: string, length: number): Omit<WindowMea
   return { black, frozen };
 }
 
+type Span = { start: number; end: number };
+
+/** The black/frozen spans the visual pass stored, or null for clips indexed before it did. */
+export function storedSpans(meta: Record<string, unknown>): { black: Span[]; frozen: Span[] } | null {
+  const ok = (v: unknown): v is Span[] => Array.isArray(v) && v.every((x) => typeof x?.start === "number" && typeof x?.end === "number");
+  return ok(meta.black_spans) && ok(meta.frozen_spans) ? { black: meta.black_spans, frozen: meta.frozen_spans } : null;
+}
+
+/** Spans clipped to a source window, relative to its start (as blackdetect reports them). */
+export function windowed(spans: Span[], start: number, end: number): Span[] {
+  return spans
+    .map((s) => ({ start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start }))
+    .filter((s) => s.end > s.start)
+    .map((s) => ({ start: Math.round(s.start * 1000) / 1000, end: Math.round(s.end * 1000) / 1000 }));
+}
+
 export async function createProductionServices(app: AppContext): Promise<ProductionServices & { dispose(): Promise<void> }> {
   const ff = app.config.ffmpegPath;
   return {
@@ -46,9 +62,16 @@ export async function createProductionServices(app: AppContext): Promise<Product
     },
     fingerprintSimilarity,
     async measureWindows(tl: Timeline, signal?: AbortSignal): Promise<WindowMeasure[]> {
-      // Two ffmpeg checks at a time: each is mostly decode, and there are two cores.
+      // Clips indexed with black/frozen spans from the visual pass need no decode at all.
       const out: WindowMeasure[] = [];
-      const queue = [...tl.entries];
+      const rows = tl.entries.length ? await app.clips.list({ ids: [...new Set(tl.entries.map((e) => e.clipId))], limit: tl.entries.length }) : [];
+      const stored = new Map(rows.map((r) => [r.id, storedSpans(r.customMetadata)]));
+      const queue = tl.entries.filter((e) => {
+        const spans = stored.get(e.clipId);
+        if (spans) out.push({ clipId: e.clipId, black: windowed(spans.black, e.sourceStart, e.sourceEnd), frozen: windowed(spans.frozen, e.sourceStart, e.sourceEnd) });
+        return !spans;
+      });
+      // The rest: two ffmpeg checks at a time (each is mostly decode, and there are two cores).
       const worker = async () => {
         for (let e = queue.shift(); e; e = queue.shift()) {
           const len = e.sourceEnd - e.sourceStart;

@@ -43,6 +43,28 @@ export interface VisualOptions {
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
+/**
+ * Frozen: the thumbnail changes by under 0.3 luma levels a frame (about ffmpeg freezedetect's
+ * −60 dB noise floor), as a share of FULL_MOTION. Spans shorter than MIN_SPAN_SECONDS are noise.
+ */
+const FROZEN_MOTION = 0.3 / FULL_MOTION;
+const MIN_SPAN_SECONDS = 0.5;
+
+/** Runs of frames meeting `test`, as {start, end} seconds, at least `minSeconds` long. */
+export function spansWhere(values: number[], test: (v: number, i: number) => boolean, fps: number, minSeconds: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let open = -1;
+  for (let i = 0; i <= values.length; i++) {
+    const hit = i < values.length && test(values[i]!, i);
+    if (hit && open < 0) open = i;
+    if (!hit && open >= 0) {
+      if ((i - open) / fps >= minSeconds) out.push({ start: round3(open / fps), end: round3(i / fps) });
+      open = -1;
+    }
+  }
+  return out;
+}
+
 function contrast(thumb: Float32Array): number {
   let mean = 0;
   for (const v of thumb) mean += v;
@@ -64,6 +86,7 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
   let prevThumb = new Float32Array(THUMB_W * THUMB_H);
   const meanHist = new Float64Array(HIST_BINS);
   const motionPerFrame: number[] = [];
+  const lumaPerFrame: number[] = [];
   let lumaSum = 0;
   let blackFrames = 0;
   const hashes: { index: number; hash: string }[] = [];
@@ -92,6 +115,7 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
       const motion = f.index > 0 ? Math.min(1, meanAbsDiff(prevThumb, thumb) / FULL_MOTION) : 0;
       motionPerFrame.push(motion);
       lumaSum += luma;
+      lumaPerFrame.push(luma);
       if (luma < BLACK_LUMA) blackFrames++;
       if (f.index % sampleEvery === 0) {
         const usable = luma >= MIN_LUMA && luma <= MAX_LUMA && contrast(thumb) >= MIN_CONTRAST;
@@ -158,6 +182,9 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
     fingerprint,
     meanLuma: Math.round(lumaSum / n),
     blackRatio: round3(blackFrames / n),
+    blackSpans: spansWhere(lumaPerFrame, (l) => l < BLACK_LUMA, fps, MIN_SPAN_SECONDS),
+    // The first frame has no predecessor (motion 0): it cannot start a freeze on its own.
+    frozenSpans: spansWhere(motionPerFrame, (m, i) => i > 0 && m < FROZEN_MOTION, fps, MIN_SPAN_SECONDS),
     ...(decoded.error ? { decodeError: decoded.error } : {}),
     samples: keeper.spread.map((c) => toKeyframe(c, "sample")),
   };
