@@ -91,6 +91,7 @@ export class EmbeddedJobQueue implements JobQueue {
       status: delayed ? "delayed" : row.status,
       attempts: row.attempts,
       error: row.error,
+      result: row.result ?? null,
     };
   }
 

@@ -69,6 +69,8 @@ export interface JobInfo {
   status: "queued" | "active" | "completed" | "failed" | "delayed";
   attempts: number;
   error: string | null;
+  /** What the handler returned (an index job: its outcome and clip id). */
+  result?: unknown;
 }
 
 /** Where jobs are put. Both implementations validate the payload with the job's schema. */

@@ -141,8 +141,7 @@ export async function startIndex(deps: ServerDeps, req: IndexRequest): Promise<{
 export async function taskStatus(deps: ServerDeps, taskId: string): Promise<Record<string, unknown>> {
   const job = await deps.jobs.get(taskId);
   if (!job) throw notFound("task", taskId);
-  const out: Record<string, unknown> = { task_id: job.id, name: job.name, status: job.status, attempts: job.attempts, error: job.error };
-  return out;
+  return { task_id: job.id, name: job.name, status: job.status, attempts: job.attempts, error: job.error, result: job.result ?? null };
 }
 
 // ---------------------------------------------------------------- productions
