@@ -237,7 +237,9 @@ describe("clips", () => {
     expect(queued.file_name).toBe("my upload.mp4");
     const task = await until(() => body(req(`/api/tasks/${queued.task_id}`)), (t) => t.status === "completed" || t.status === "failed", "the upload to index");
     expect(task.status).toBe("completed");
-    // The same bytes as a corpus clip: indexed as an exact duplicate, the library keeps one row.
+    // The same bytes as a corpus clip: an exact duplicate, skipped with the reason.
+    expect(task.result.outcome).toBe("skipped");
+    expect(task.result.reason).toMatch(/duplicate/);
     const raw = await req(`/api/clips/upload?filename=${encodeURIComponent("second.mov")}`, { method: "POST", headers: { "content-type": "video/quicktime" }, body: Bun.file(src) });
     expect(raw.status).toBe(202);
     const big = await req("/api/clips/upload?filename=big.mp4", { method: "POST", headers: { "content-type": "video/mp4" }, body: new Uint8Array(5 * 1024 * 1024) });

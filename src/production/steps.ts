@@ -98,7 +98,8 @@ export function createProductionSteps(app: AppContext, services: ProductionServi
         thumbnailTimestamp: meta.thumbnailTimestamp,
         estimatedViews: meta.estimatedViews,
         clipsCount: tl.entries.length,
-        status: input.request.review ? "awaiting_review" : "metadata",
+        // A review pause is announced by the service once its preview is rendered.
+        status: "metadata",
         progress: 25,
       });
       return meta;

@@ -23,3 +23,34 @@ export async function runCommand(cmd: string[], env: Record<string, string | und
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }
+
+export interface ServeProcess {
+  url: string;
+  proc: ReturnType<typeof Bun.spawn>;
+  /** SIGTERM (graceful) or SIGKILL, then wait for the exit. */
+  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<number>;
+}
+
+/** Starts `reelsmith serve --port 0 --json` and resolves once it prints the URL it listens on. */
+export async function startServe(env: Record<string, string | undefined>, args: string[] = []): Promise<ServeProcess> {
+  const merged: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
+  const proc = Bun.spawn([process.execPath, join(ROOT, "src", "cli.ts"), "serve", "--port", "0", "--json", ...args], { cwd: ROOT, env: merged, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+  let buf = "";
+  while (!buf.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`serve exited before listening: ${await new Response(proc.stderr as ReadableStream).text()}`);
+    buf += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  const url = (JSON.parse(buf.trim()) as { url: string }).url;
+  return {
+    url,
+    proc,
+    async stop(signal = "SIGTERM") {
+      proc.kill(signal);
+      return proc.exited;
+    },
+  };
+}
