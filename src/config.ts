@@ -60,6 +60,10 @@ export const envSchema = z
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: optionalUrl(["http:", "https:"]),
     REDIS_URL: optionalUrl(["redis:", "rediss:"]),
+    /** Redis key prefix of the BullMQ queues (several installations can share one Redis). */
+    REELSMITH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only").default("reelsmith"),
+    /** How long a worker's claim on a job holds without renewal; a dead worker's job is taken over after it. */
+    REELSMITH_JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).optional(),
     QDRANT_URL: optionalUrl(["http:", "https:"]),
     QDRANT_API_KEY: z.string().min(1).optional(),
     S3_BUCKET: z.string().min(1).optional(),
@@ -112,6 +116,9 @@ export interface Config {
   libraryRoots: string[];
   uploadMaxBytes: number;
   redisUrl?: string;
+  queuePrefix: string;
+  /** Job lease / BullMQ lock duration when set (defaults differ per engine, see src/jobs). */
+  jobLeaseMs?: number;
   qdrantUrl?: string;
   s3Bucket?: string;
   hfEndpoint: string;
@@ -162,6 +169,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     libraryRoots: (env.REELSMITH_LIBRARY_ROOTS.length ? env.REELSMITH_LIBRARY_ROOTS : [`${home}/library`]).map((r) => resolve(r)),
     uploadMaxBytes: Math.round(env.REELSMITH_UPLOAD_MAX_MB * 1024 * 1024),
     redisUrl: env.REDIS_URL,
+    queuePrefix: env.REELSMITH_QUEUE_PREFIX,
+    jobLeaseMs: env.REELSMITH_JOB_LEASE_SECONDS === undefined ? undefined : Math.round(env.REELSMITH_JOB_LEASE_SECONDS * 1000),
     qdrantUrl: env.QDRANT_URL,
     s3Bucket: env.S3_BUCKET,
     hfEndpoint: env.HF_ENDPOINT ?? "https://huggingface.co",

@@ -4,6 +4,8 @@
  * the app's database (zero services).
  */
 import type { AppContext } from "../app.ts";
+import { activeWorkers, queueSize } from "../lib/metrics.ts";
+import { BullJobQueue, startBullWorkers } from "./bullmq.ts";
 import { EmbeddedJobQueue, startEmbeddedWorkers } from "./embedded.ts";
 import { disposeJobHandlers } from "./handlers.ts";
 import type { JobQueue, JobWorkers, WorkerOptions } from "./types.ts";
@@ -12,12 +14,24 @@ export type { JobQueue, JobWorkers, WorkerOptions } from "./types.ts";
 
 /** The queue this configuration uses. */
 export function createJobQueue(app: AppContext): JobQueue {
-  return new EmbeddedJobQueue(app.database);
+  const c = app.config;
+  return c.redisUrl ? new BullJobQueue({ redisUrl: c.redisUrl, prefix: c.queuePrefix }) : new EmbeddedJobQueue(app.database);
 }
 
 /** Starts a worker pool on `queues`; its `stop` also frees what the handlers created. */
 export function startWorkers(app: AppContext, opts: WorkerOptions): JobWorkers {
-  const pool = startEmbeddedWorkers(app.database, opts);
+  const c = app.config;
+  const pool = c.redisUrl
+    ? startBullWorkers({
+        ...opts,
+        redisUrl: c.redisUrl,
+        prefix: c.queuePrefix,
+        lockDurationMs: c.jobLeaseMs,
+        // Look for stalled jobs twice per lock period, at most every 30 s.
+        stalledIntervalMs: c.jobLeaseMs ? Math.min(30_000, Math.max(1000, c.jobLeaseMs / 2)) : undefined,
+        log: (line) => process.stderr.write(`${line}\n`),
+      })
+    : startEmbeddedWorkers(app.database, { ...opts, leaseMs: c.jobLeaseMs });
   return {
     queues: pool.queues,
     active: () => pool.active(),
@@ -29,4 +43,12 @@ export function startWorkers(app: AppContext, opts: WorkerOptions): JobWorkers {
       }
     },
   };
+}
+
+/** Sets queue_size and active_workers from the real queues (what /metrics shows). */
+export async function refreshQueueGauges(queue: JobQueue): Promise<void> {
+  for (const [name, c] of Object.entries(await queue.counts())) {
+    queueSize.set({ queue_name: name }, c.waiting + c.delayed);
+    activeWorkers.set({ queue_name: name }, c.active);
+  }
 }
