@@ -50,7 +50,7 @@ describe("BullMQ jobs on Redis", () => {
     await until("completion", async () => (await status(jobId)) === "completed");
     await pool.stop();
     expect(seen).toEqual([{ olderThanDays: 3 }]);
-    expect(await queue.get(jobId)).toMatchObject({ name: "maintenance.reindex-stale", queue: "maintenance", attempts: 1, error: null });
+    expect(await queue.get(jobId)).toMatchObject({ name: "maintenance.reindex-stale", queue: "maintenance", attempts: 1, error: null, result: { ok: true } });
     expect(await queue.get("maintenance-nope")).toBeNull();
     expect(await queue.get("nope")).toBeNull();
   });

@@ -117,6 +117,7 @@ export class BullJobQueue implements JobQueue {
       status,
       attempts: job.attemptsMade + (status === "active" ? 1 : 0),
       error: job.failedReason || null,
+      result: job.returnvalue ?? null,
     };
   }
 
