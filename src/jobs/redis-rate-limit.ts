@@ -8,7 +8,7 @@ import IORedis from "ioredis";
 
 /** The shape the LLM client calls before each request (src/llm/rate-limit.ts's RateLimiter). */
 export interface SharedRateLimiter {
-  acquire(key: string, signal?: AbortSignal): Promise<void>;
+  acquire(key: string, signal?: AbortSignal): Promise<unknown>;
 }
 
 /**
