@@ -17,7 +17,7 @@ function spawnWorker() {
     const { RedisRateLimiter } = await import(${JSON.stringify(import.meta.resolve("./redis-rate-limit.ts"))});
     const rl = new RedisRateLimiter({ redisUrl: ${JSON.stringify(REDIS_URL)}, limit: ${LIMIT}, windowMs: ${WINDOW}, prefix: ${JSON.stringify(prefix)} });
     const times = [];
-    for (let i = 0; i < ${EACH}; i++) times.push(await rl.acquire("llm"));
+    for (let i = 0; i < ${EACH}; i++) times.push(await rl.acquireAt("llm"));
     await rl.close();
     console.log(JSON.stringify(times));
   `;

@@ -8,7 +8,7 @@ import IORedis from "ioredis";
 
 /** The shape the LLM client calls before each request (src/llm/rate-limit.ts's RateLimiter). */
 export interface SharedRateLimiter {
-  acquire(key: string, signal?: AbortSignal): Promise<unknown>;
+  acquire(key: string, signal?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -63,8 +63,13 @@ export class RedisRateLimiter implements SharedRateLimiter {
     return { granted: granted === 1, waitMs: Number(waitMs), now: Number(now) };
   }
 
-  /** Waits until a request under `key` is allowed (rejects if `signal` aborts first); resolves with the grant's Redis time. */
-  async acquire(key: string, signal?: AbortSignal): Promise<number> {
+  /** Waits until a request under `key` is allowed (rejects if `signal` aborts first). */
+  async acquire(key: string, signal?: AbortSignal): Promise<void> {
+    await this.acquireAt(key, signal);
+  }
+
+  /** `acquire`, resolving with the grant's time on Redis's clock (ms). */
+  async acquireAt(key: string, signal?: AbortSignal): Promise<number> {
     for (;;) {
       signal?.throwIfAborted();
       const r = await this.tryAcquire(key);
