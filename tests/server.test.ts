@@ -265,6 +265,9 @@ describe("clips", () => {
     expect((await body(refused)).error.code).toBe("csrf");
     expect((await patch({ "x-csrf-token": "forged" })).status).toBe(403);
     expect((await patch({ "x-csrf-token": deps.auth.sign(`csrf:${session}`) })).status).toBe(200);
+    // Even with the token, a write a browser says comes from another site is refused.
+    expect((await patch({ "x-csrf-token": deps.auth.sign(`csrf:${session}`), origin: "http://elsewhere.example" })).status).toBe(403);
+    expect((await patch({ "x-csrf-token": deps.auth.sign(`csrf:${session}`), "sec-fetch-site": "cross-site" })).status).toBe(403);
     const forged = `${SESSION_COOKIE}=${session}.${deps.auth.sign("someone-else")}`;
     expect((await server.request(`/api/clips/${first.clip_id}`, { headers: { cookie: forged } })).status).toBe(401);
   });

@@ -137,6 +137,28 @@ function passesFilters(c: SearchRow, f: Partial<SearchFilters>): boolean {
 }
 
 /** Searches the library; an empty list when nothing matches well enough. */
+/**
+ * Coordination-level retrieval: clips matching all the query's concepts first, then every subset
+ * one concept smaller, down to the fewest concepts the coverage bar accepts, stopping at the
+ * first level that yields `need` candidates. The engine then scores only the clips of the levels
+ * it reached, not every clip that matches any concept.
+ */
+async function tieredMatch(app: AppContext, plan: QueryPlan, minCoverage: number, need: number, weights: Record<SearchField, number>): Promise<LexicalHit[]> {
+  if (!plan.tiers.length) return app.searchIndex.match(plan, need, weights);
+  const minSize = Math.max(1, Math.ceil(minCoverage * plan.groups.length - 1e-9));
+  const found = new Map<string, LexicalHit>();
+  for (const level of plan.tiers) {
+    if (level[0]!.size < minSize) break;
+    for (const expr of level)
+      for (const h of await app.searchIndex.match(expr, need, weights)) {
+        const prev = found.get(h.clipId);
+        if (!prev || h.score > prev.score) found.set(h.clipId, h);
+      }
+    if (found.size >= need) break;
+  }
+  return [...found.values()].sort((a, b) => b.score - a.score);
+}
+
 export async function searchClips(app: AppContext, query: string, opts: SearchOptions = {}): Promise<SearchResult[]> {
   const filters = searchFiltersSchema.parse(opts.filters ?? {});
   const limit = opts.limit ?? 10;
@@ -144,14 +166,14 @@ export async function searchClips(app: AppContext, query: string, opts: SearchOp
   if (!plan.groups.length) return [];
   const weights = { ...FIELD_WEIGHTS };
   for (const f of opts.excludeFields ?? []) weights[f] = 0;
+  // A one-word query must match; longer queries need half their concepts unless told otherwise.
+  const minCoverage = opts.minCoverage ?? (plan.groups.length === 1 ? 1 : 0.5);
   // Candidates: enough for filters and the coverage bar to leave `limit` results in practice.
-  const hits: LexicalHit[] = await app.searchIndex.match(plan, Math.max(60, limit * 6), weights);
+  const hits = await tieredMatch(app, plan, minCoverage, Math.max(60, limit * 6), weights);
   const dense = opts.dense === false ? [] : await denseSearch(app, query, Math.max(30, limit * 3));
   if (!hits.length && !dense.length) return [];
   const rows = await app.clips.forSearch([...new Set([...hits.map((h) => h.clipId), ...dense.map((d) => d.clipId)])]);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  // A one-word query must match; longer queries need half their concepts unless told otherwise.
-  const minCoverage = opts.minCoverage ?? (plan.groups.length === 1 ? 1 : 0.5);
   const top = hits[0]?.score || 1;
   const results: SearchResult[] = [];
   for (const h of hits) {

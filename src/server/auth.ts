@@ -5,7 +5,8 @@
  * - UI: signing in with a token sets an HttpOnly, SameSite=Lax session cookie (Secure unless the
  *   request is plain http on loopback, where browsers treat the origin as secure anyway) holding
  *   `user.expiry.hmac`. Cookie-authenticated unsafe requests must carry the CSRF token (form field
- *   `_csrf` or header `X-CSRF-Token`), an HMAC of the session, so another site cannot forge them.
+ *   `_csrf` or header `X-CSRF-Token`), an HMAC of the session, so another site cannot forge them;
+ *   a request whose Origin or Sec-Fetch-Site says it comes from another site is refused outright.
  * - No tokens configured: everyone is "local". The serve command refuses to bind to anything but
  *   loopback in that case (see `assertSafeBinding`).
  */
@@ -145,6 +146,16 @@ export function authenticate(): MiddlewareHandler<ServerEnv> {
       c.set("csrf", "");
     }
     if (UNSAFE.has(c.req.method) && c.var.user && !CSRF_EXEMPT.has(c.req.path)) {
+      // A browser names where a request comes from: another site may not write here at all.
+      const origin = c.req.header("origin");
+      if ((origin && origin !== "null" && new URL(origin).host !== new URL(c.req.url).host) || c.req.header("sec-fetch-site") === "cross-site")
+        throw new ApiError(403, "csrf", "cross-site request refused");
+      // Open mode (loopback, no tokens): API clients (curl, scripts) send JSON or nothing, which a
+      // page on another site cannot send without a CORS preflight we never grant; forms it can send
+      // need the token like a session's.
+      const type = c.req.header("content-type") ?? "";
+      const formLike = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)/.test(type);
+      if (c.var.authBy === "open" && !formLike && !c.req.header("x-csrf-token")) return next();
       let sent = c.req.header("x-csrf-token");
       if (!sent && /^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(c.req.header("content-type") ?? "")) {
         const form = await c.req.parseBody();
