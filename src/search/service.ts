@@ -140,8 +140,9 @@ function passesFilters(c: SearchRow, f: Partial<SearchFilters>): boolean {
 /**
  * Coordination-level retrieval: clips matching all the query's concepts first, then every subset
  * one concept smaller, down to the fewest concepts the coverage bar accepts, stopping at the
- * first level that yields `need` candidates. The engine then scores only the clips of the levels
- * it reached, not every clip that matches any concept.
+ * first level that yields `need` candidates; when none does, the plain any-concept query fills up.
+ * On a large library the engine then scores only the clips of the levels it reached, not every
+ * clip that matches any concept.
  */
 async function tieredMatch(app: AppContext, plan: QueryPlan, minCoverage: number, need: number, weights: Record<SearchField, number>): Promise<LexicalHit[]> {
   if (!plan.tiers.length) return app.searchIndex.match(plan, need, weights);
@@ -154,7 +155,13 @@ async function tieredMatch(app: AppContext, plan: QueryPlan, minCoverage: number
         const prev = found.get(h.clipId);
         if (!prev || h.score > prev.score) found.set(h.clipId, h);
       }
-    if (found.size >= need) break;
+    if (found.size >= need) return [...found.values()].sort((a, b) => b.score - a.score);
+  }
+  // Still short (a small library, or rare concepts): any concept may match, as the coverage bar
+  // judges a concept present by word prefix ("hand" in "handheld") where the engine needs the word.
+  for (const h of await app.searchIndex.match(plan, need, weights)) {
+    const prev = found.get(h.clipId);
+    if (!prev || h.score > prev.score) found.set(h.clipId, h);
   }
   return [...found.values()].sort((a, b) => b.score - a.score);
 }
