@@ -31,3 +31,34 @@ test("the compiled binary runs --version and doctor from a folder without node_m
   expect(doc.onnxruntime.available).toBe(false);
   expect(doc.onnxruntime.reason).toMatch(/onnxruntime-node/);
 });
+
+test("the compiled binary serves the API and refuses bad bodies with the error shape", async () => {
+  const env: Record<string, string | undefined> = { REELSMITH_HOME: join(dir, "serve-home"), NODE_PATH: undefined, LOG_LEVEL: "error" };
+  const merged: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
+  const proc = Bun.spawn([bin, "serve", "--port", "0", "--json"], { cwd: dir, env: merged, stdout: "pipe", stderr: "pipe" });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let buf = "";
+      const reader = proc.stdout.getReader();
+      const pump = (): void => {
+        reader.read().then(({ value, done }) => {
+          if (done) return reject(new Error("serve exited"));
+          buf += new TextDecoder().decode(value);
+          if (buf.includes("\n")) resolve(buf.slice(0, buf.indexOf("\n")));
+          else pump();
+        }, reject);
+      };
+      pump();
+    });
+    const { url } = JSON.parse(line) as { url: string };
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const bad = await fetch(`${url}/api/productions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ target_duration: 60 }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toStartWith("theme:");
+    expect((await fetch(`${url}/api/openapi.json`)).status).toBe(200);
+  } finally {
+    proc.kill("SIGTERM");
+    await proc.exited;
+  }
+});

@@ -17,7 +17,7 @@ import { assertSafeBinding, createAuth } from "../../server/auth.ts";
 import { serverExtras } from "../../server/extras.ts";
 import type { ServerDeps } from "../../server/types.ts";
 import { UsageError, type ParsedArgs } from "../args.ts";
-import { printJson, validateFlags } from "../output.ts";
+import { validateFlags } from "../output.ts";
 
 const flagsSchema = z.strictObject({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -77,7 +77,8 @@ export async function serveCommand(args: ParsedArgs, config: Config): Promise<nu
   if (args.positionals.length) throw new UsageError("serve takes no positional arguments");
   const f = validateFlags(flagsSchema, args.flags);
   const running = await startServer(config, { port: f.port, host: f.host, workers: !f["no-workers"], concurrency: f.concurrency });
-  if (f.json) printJson({ url: running.url });
+  // One line, so a supervisor (or a test) can read the address as soon as it is there.
+  if (f.json) process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
   else process.stderr.write(`reelsmith serving on ${running.url} (API docs: ${running.url}/api/docs)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
