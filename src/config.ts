@@ -74,6 +74,8 @@ export const envSchema = z
     REELSMITH_API_TOKENS: commaList,
     /** Folders local paths given to the index API must lie under (uploads go to the first). */
     REELSMITH_LIBRARY_ROOTS: commaList,
+    /** Split each production's render into this many slices worked by several workers (scale-out). */
+    REELSMITH_RENDER_SPLIT: z.coerce.number().int().min(1).max(64).default(1),
     REELSMITH_UPLOAD_MAX_MB: z.coerce.number().positive().max(1_000_000).default(2048),
     /** Signs session cookies; a random one is kept under REELSMITH_HOME when unset. */
     REELSMITH_SESSION_SECRET: z.string().min(16, "use at least 16 characters").optional(),
@@ -115,6 +117,7 @@ export interface Config {
   apiTokens: string[];
   libraryRoots: string[];
   uploadMaxBytes: number;
+  renderSplit: number;
   redisUrl?: string;
   queuePrefix: string;
   /** Job lease / BullMQ lock duration when set (defaults differ per engine, see src/jobs). */
@@ -168,6 +171,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     apiTokens: env.REELSMITH_API_TOKENS,
     libraryRoots: (env.REELSMITH_LIBRARY_ROOTS.length ? env.REELSMITH_LIBRARY_ROOTS : [`${home}/library`]).map((r) => resolve(r)),
     uploadMaxBytes: Math.round(env.REELSMITH_UPLOAD_MAX_MB * 1024 * 1024),
+    renderSplit: env.REELSMITH_RENDER_SPLIT,
     redisUrl: env.REDIS_URL,
     queuePrefix: env.REELSMITH_QUEUE_PREFIX,
     jobLeaseMs: env.REELSMITH_JOB_LEASE_SECONDS === undefined ? undefined : Math.round(env.REELSMITH_JOB_LEASE_SECONDS * 1000),

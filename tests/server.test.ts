@@ -57,7 +57,7 @@ beforeAll(async () => {
     LOG_LEVEL: "error",
   });
   jobs = createJobQueue(app);
-  workers = startWorkers(app, { queues: ["index", "render", "llm", "maintenance"], concurrency: 1, handlers: createJobHandlers(app) });
+  workers = startWorkers(app, { queues: ["index", "render", "llm", "maintenance"], concurrency: 1, handlers: createJobHandlers(app, { queue: jobs }) });
   deps = { app, jobs, auth: createAuth(config), config, startedAt: new Date() };
   server = createServer(deps);
 }, 600_000);

@@ -11,6 +11,7 @@ import { createIndexSteps, type IndexStepsHandle } from "../indexing/steps.ts";
 import { clipsInDatabase, activeWorkers, queueSize } from "../lib/metrics.ts";
 import { runProduction } from "../production/service.ts";
 import { createProductionServices } from "../production/services-impl.ts";
+import { renderSlice } from "../production/split-render.ts";
 import type { JobHandlers, JobQueue } from "./types.ts";
 
 /** LLM replies older than this are dropped by the cache clean-up (providers change models). */
@@ -55,7 +56,7 @@ function lazy<T>(make: () => Promise<T>, free: (t: T) => Promise<void>) {
  */
 export function createJobHandlers(app: AppContext, opts: { queue?: JobQueue } = {}): JobHandlers {
   const steps = lazy<IndexStepsHandle>(() => createIndexSteps(app), (s) => s.dispose());
-  const production = lazy(() => createProductionServices(app), (s) => s.dispose());
+  const production = lazy(() => createProductionServices(app, { jobs: opts.queue }), (s) => s.dispose());
 
   const handlers: JobHandlers = {
     "index.file": async (p, ctx) => {
@@ -81,6 +82,8 @@ export function createJobHandlers(app: AppContext, opts: { queue?: JobQueue } = 
       const row = await untilAborted(runProduction(app, services, p.productionId, { signal: ctx.signal, approve: p.approve }), ctx.signal);
       return { production_id: row.productionId, status: row.status, error: row.error ?? null };
     },
+
+    "render.segment": async (p, ctx) => untilAborted(renderSlice(app, p, ctx.signal), ctx.signal),
 
     "maintenance.cache-cleanup": async () => {
       const t = app.database.tables.llmCache;

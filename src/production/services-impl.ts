@@ -7,6 +7,8 @@ import { runMedia } from "../media/exec.ts";
 import { searchClips } from "../search/service.ts";
 import { renderTimeline } from "../render/assemble.ts";
 import { buildEdl, buildOtio, buildSrt } from "../render/exports.ts";
+import type { JobQueue } from "../jobs/types.ts";
+import { renderOptions, renderSlicesAcrossWorkers } from "./split-render.ts";
 import type { WindowMeasure } from "./qa.ts";
 import type { ProductionServices } from "./services.ts";
 import type { Timeline } from "./types.ts";
@@ -52,7 +54,13 @@ export function windowed(spans: Span[], start: number, end: number): Span[] {
     .map((s) => ({ start: Math.round(s.start * 1000) / 1000, end: Math.round(s.end * 1000) / 1000 }));
 }
 
-export async function createProductionServices(app: AppContext): Promise<ProductionServices & { dispose(): Promise<void> }> {
+export interface ProductionServiceOptions {
+  /** With a job queue and `renderSplit` > 1, the render's segments are spread over workers. */
+  jobs?: JobQueue;
+  renderSplit?: number;
+}
+
+export async function createProductionServices(app: AppContext, opts: ProductionServiceOptions = {}): Promise<ProductionServices & { dispose(): Promise<void> }> {
   const ff = app.config.ffmpegPath;
   return {
     async search(theme, opts) {
@@ -83,7 +91,9 @@ export async function createProductionServices(app: AppContext): Promise<Product
       return out;
     },
     async render(tl, dir, signal, onProgress) {
-      const r = await renderTimeline(tl, { outDir: dir, workDir: join(dir, "work"), ffmpegPath: ff, ffprobePath: app.config.ffprobePath, encoder: "auto", signal, onProgress: (p) => onProgress(p) });
+      const split = opts.renderSplit ?? app.config.renderSplit;
+      if (opts.jobs && split > 1 && tl.entries.length > 1) await renderSlicesAcrossWorkers(app, opts.jobs, tl, Math.min(split, tl.entries.length), signal);
+      const r = await renderTimeline(tl, { ...renderOptions(app, tl.productionId, signal), outDir: dir, workDir: join(dir, "work"), onProgress: (p) => onProgress(p) });
       return { videoPath: r.videoPath, durationSeconds: r.durationSeconds, encoder: r.encoder, fallbackReason: r.fallbackReason, segmentsReused: r.segmentsReused, loudness: r.loudness ?? undefined };
     },
     async preview(tl, dir, signal) {

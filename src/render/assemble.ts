@@ -43,8 +43,8 @@ export interface RenderResult {
   notes: string[];
 }
 
-/** Renders a timeline to `outDir/<productionId>.mp4` (or `-proxy.mp4`); resumable and idempotent. */
-export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<RenderResult> {
+/** What rendering a timeline's segments needs: layout, per-entry specs, the segment folder, the encoder. */
+async function prepare(tl: Timeline, o: RenderOptions) {
   const ff = o.ffmpegPath ?? "ffmpeg";
   const fp = o.ffprobePath ?? "ffprobe";
   const size = o.proxy ? outputSize(tl.aspect, "360p") : { width: tl.width, height: tl.height };
@@ -68,6 +68,26 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
   }
   const dir = join(o.workDir, tl.productionId.replace(/[^\w.-]+/g, "_"), o.proxy ? "proxy" : "full");
   await mkdir(dir, { recursive: true });
+  return { ff, fp, layout, report, choice, notes, specs, dir };
+}
+
+/**
+ * Renders one slice of a timeline's segments (entries k with k mod count = index) into the shared
+ * work folder and stops: several workers render slices side by side, and `renderTimeline` then
+ * finds every segment done and only joins them. Returns how many segments it rendered or reused.
+ */
+export async function renderSegmentSlice(tl: Timeline, o: RenderOptions, slice: { index: number; count: number }): Promise<{ rendered: number; reused: number }> {
+  const { ff, fp, layout, report, choice, notes, specs, dir } = await prepare(tl, o);
+  const keep = specs.map((_, k) => k).filter((k) => k % slice.count === slice.index);
+  const sub = { ...layout, segments: keep.map((k) => layout.segments[k]!) };
+  const subTl = { ...tl, entries: keep.map((k) => tl.entries[k]!) };
+  const out = await renderSegments(subTl, keep.map((k) => specs[k]!), sub, choice.encoder, dir, ff, fp, { ...o, notes }, report);
+  return { rendered: out.filter((x) => !x.reused).length, reused: out.filter((x) => x.reused).length };
+}
+
+/** Renders a timeline to `outDir/<productionId>.mp4` (or `-proxy.mp4`); resumable and idempotent. */
+export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<RenderResult> {
+  const { ff, fp, layout, report, choice, notes, specs, dir } = await prepare(tl, o);
   await mkdir(o.outDir, { recursive: true });
 
   let encoder = choice.encoder;

@@ -47,7 +47,7 @@ export async function startServer(config: Config, opts: { port: number; host: st
   const app = await createApp(config);
   const jobs = createJobQueue(app);
   let workers: JobWorkers | undefined;
-  if (opts.workers) workers = startWorkers(app, { queues: [...QUEUES], concurrency: opts.concurrency, handlers: createJobHandlers(app) });
+  if (opts.workers) workers = startWorkers(app, { queues: [...QUEUES], concurrency: opts.concurrency, handlers: createJobHandlers(app, { queue: jobs }) });
   const resumed = await requeueUnfinished(app, jobs);
   const deps: ServerDeps = { app, jobs, auth, config, startedAt: new Date() };
   const hono = createServer(deps, serverExtras());
