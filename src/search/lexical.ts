@@ -31,10 +31,29 @@ function subsets<T>(items: T[], k: number): T[][] {
   return [...subsets(rest, k - 1).map((s) => [head, ...s]), ...subsets(rest, k)];
 }
 
+/**
+ * Remembers the last `size` expansions: WordNet lookups read its data files (2–4 ms for a
+ * two-word query), and the words people search for recur. Expansions never change for a word.
+ */
+export function cachedExpander(inner: TermExpander, size = 2000): TermExpander {
+  const cache = new Map<string, ReturnType<TermExpander["expandTerm"]>>();
+  return {
+    expandTerm(word, opts) {
+      const key = `${word}\u0000${JSON.stringify(opts ?? {})}`;
+      let hit = cache.get(key);
+      if (hit) cache.delete(key);
+      else hit = inner.expandTerm(word, opts);
+      cache.set(key, hit);
+      if (cache.size > size) cache.delete(cache.keys().next().value!);
+      return hit;
+    },
+  };
+}
+
 let expander: TermExpander | null | undefined;
 /** WordNet when Debian's wordnet-base is installed; otherwise queries run unexpanded. */
 export function defaultExpander(): TermExpander | null {
-  expander ??= existsSync(join(DEFAULT_WORDNET_DIR, "index.noun")) ? wordnetExpander() : null;
+  expander ??= existsSync(join(DEFAULT_WORDNET_DIR, "index.noun")) ? cachedExpander(wordnetExpander()) : null;
   return expander;
 }
 

@@ -141,3 +141,18 @@ describe("on a real PostgreSQL to_tsquery('english')", () => {
     expect(await run(toTsQuery(plan("dog falling", false)))).toEqual([2]);
   });
 });
+
+describe("cached expansions", () => {
+  test("the cache answers a repeated word without asking WordNet again, and drops the oldest past its size", async () => {
+    const { cachedExpander } = await import("./lexical.ts");
+    const asked: string[] = [];
+    const inner = { expandTerm: (w: string) => (asked.push(w), [{ term: `${w}s`, weight: 0.5, relation: "synonym" as const }]) };
+    const c = cachedExpander(inner as never, 2);
+    expect(c.expandTerm("dog")).toEqual(c.expandTerm("dog"));
+    expect(asked).toEqual(["dog"]);
+    c.expandTerm("cat");
+    c.expandTerm("bird");
+    c.expandTerm("dog");
+    expect(asked).toEqual(["dog", "cat", "bird", "dog"]);
+  });
+});
