@@ -76,8 +76,8 @@ const COMMANDS: Record<string, Command> = {
   },
   worker: {
     summary: "run queue workers (scale-out)",
-    usage: "reelsmith worker --queues index,llm,render,maintenance [--concurrency N]",
-    pending: "issue #8 (scale-out)",
+    usage: "reelsmith worker [--queues index,llm,render,maintenance] [--concurrency N] [--stop-timeout SECONDS]",
+    run: async (a, c) => (await import("./commands/worker.ts")).workerCommand(a, c),
   },
   feedback: {
     summary: "record a published video's figures",

@@ -5,7 +5,7 @@
  */
 import type { AppContext } from "../app.ts";
 import { activeWorkers, queueSize } from "../lib/metrics.ts";
-import { BullJobQueue, startBullWorkers } from "./bullmq.ts";
+import { BullJobQueue, MAINTENANCE_SCHEDULE, startBullWorkers } from "./bullmq.ts";
 import { EmbeddedJobQueue, startEmbeddedWorkers } from "./embedded.ts";
 import { disposeJobHandlers } from "./handlers.ts";
 import type { JobQueue, JobWorkers, WorkerOptions } from "./types.ts";
@@ -51,4 +51,21 @@ export async function refreshQueueGauges(queue: JobQueue): Promise<void> {
     queueSize.set({ queue_name: name }, c.waiting + c.delayed);
     activeWorkers.set({ queue_name: name }, c.active);
   }
+}
+
+/**
+ * Keeps the maintenance jobs coming. BullMQ has job schedulers (upserted by maintenance pools);
+ * the embedded queue gets a timer per job that enqueues it under a dedupe key, so however many
+ * worker processes run it, one of each is queued at a time. Returns a function that stops it.
+ */
+export function startMaintenanceSchedule(queue: JobQueue, schedule = MAINTENANCE_SCHEDULE): () => void {
+  if (queue.kind === "bullmq") return () => {};
+  const timers = schedule.map((s) => {
+    const enqueue = () => {
+      queue.enqueue(s.name, {} as never, { dedupeKey: `schedule:${s.name}` }).catch((err: Error) => process.stderr.write(`[warn] schedule ${s.name}: ${err.message}\n`));
+    };
+    enqueue();
+    return setInterval(enqueue, s.everyMs);
+  });
+  return () => timers.forEach(clearInterval);
 }
