@@ -292,3 +292,22 @@ export function startBullWorkers(opts: BullWorkerOptions): JobWorkers {
     },
   };
 }
+
+/** Redis reachable? PING with a short timeout; never throws (doctor). */
+export async function checkRedis(url: string): Promise<{ ok: boolean; version?: string; reason?: string }> {
+  const client = new IORedis(url, { maxRetriesPerRequest: 0, connectTimeout: 3000, lazyConnect: true, retryStrategy: () => null, enableOfflineQueue: false });
+  // The socket's own error (ECONNREFUSED…) arrives as an event; connect() only says "closed".
+  let socketError: { code?: string; message?: string } | undefined;
+  client.on("error", (err) => (socketError ??= err));
+  try {
+    await client.connect();
+    await client.ping();
+    const info = await client.info("server");
+    return { ok: true, version: /redis_version:(\S+)/.exec(info)?.[1] };
+  } catch (err) {
+    const e = socketError ?? (err as { code?: string; message?: string });
+    return { ok: false, reason: e.code === "ECONNREFUSED" ? "connection refused (is Redis running?)" : (e.message ?? String(err)) };
+  } finally {
+    client.disconnect();
+  }
+}

@@ -3,6 +3,9 @@ import { mkdirSync } from "node:fs";
 import { maskUrl, type Config } from "../../config.ts";
 import { migrationStatus, openDatabase } from "../../db/client.ts";
 import { checkOnnxRuntime, type OnnxRuntimeStatus } from "../../inference/runtime.ts";
+import { checkRedis } from "../../jobs/bullmq.ts";
+import { QdrantVectorIndex } from "../../search/vector/qdrant.ts";
+import { createMediaStore } from "../../storage/index.ts";
 import { checkEncoders, toolVersion, type EncoderSupport } from "../../media/capabilities.ts";
 import { listModels, type ModelStatus } from "../../models/registry.ts";
 import { formatTable, printJson } from "../output.ts";
@@ -19,7 +22,40 @@ export interface DoctorReport {
   models: ModelStatus[];
   database: { engine: string; location: string; reachable: boolean; migrated: boolean; applied?: number; expected?: number; reason?: string };
   disk: { path: string; free_bytes: number | null; free_gib: number | null; reason?: string };
-  scale_out: { redis: string; qdrant: string; s3: string; llm_provider: string };
+  scale_out: { redis: EngineCheck; qdrant: EngineCheck; s3: EngineCheck; llm_provider: string };
+}
+
+/** One scale-out engine: set or not, and when set, reachable or not with the reason. */
+export interface EngineCheck {
+  configured: boolean;
+  /** What is used: the engine's address, or the embedded default when not configured. */
+  using: string;
+  /** null when not configured (nothing to reach). */
+  reachable: boolean | null;
+  detail?: string;
+  reason?: string;
+}
+
+/** Checks REDIS_URL, QDRANT_URL and S3 each on its own, in parallel. */
+async function checkScaleOut(config: Config): Promise<Omit<DoctorReport["scale_out"], "llm_provider">> {
+  const redis = async (): Promise<EngineCheck> => {
+    if (!config.redisUrl) return { configured: false, using: "in-process job table (REDIS_URL not set)", reachable: null };
+    const r = await checkRedis(config.redisUrl);
+    return { configured: true, using: `BullMQ on ${maskUrl(config.redisUrl)}`, reachable: r.ok, ...(r.ok ? { detail: `Redis ${r.version ?? "?"}` } : { reason: r.reason }) };
+  };
+  const qdrant = async (): Promise<EngineCheck> => {
+    if (!config.qdrantUrl) return { configured: false, using: "in-process vector index (QDRANT_URL not set)", reachable: null };
+    const r = await QdrantVectorIndex.check(config.qdrantUrl, config.env.QDRANT_API_KEY);
+    return { configured: true, using: `Qdrant at ${maskUrl(config.qdrantUrl)}`, reachable: r.ok, ...(r.ok ? { detail: `${r.collections} collection(s)` } : { reason: r.reason }) };
+  };
+  const s3 = async (): Promise<EngineCheck> => {
+    const store = createMediaStore(config);
+    if (store.kind !== "s3") return { configured: false, using: `local media store under ${store.location}`, reachable: null };
+    const r = await store.check();
+    return { configured: true, using: store.location, reachable: r.ok, ...(r.ok ? { detail: "read and write" } : { reason: r.reason }) };
+  };
+  const [r, q, s] = await Promise.all([redis(), qdrant(), s3()]);
+  return { redis: r, qdrant: q, s3: s };
 }
 
 /** Runs every check; never throws — each failure is reported with its reason. */
@@ -31,7 +67,10 @@ export async function runDoctor(config: Config): Promise<DoctorReport> {
   const onnxruntime = await checkOnnxRuntime(vad?.path);
   const database = await checkDatabase(config);
   const disk = await checkDisk(config.home);
-  const ok = ffv.ok && fpv.ok && database.reachable && database.migrated;
+  const scaleOut = await checkScaleOut(config);
+  // A configured engine that cannot be reached breaks the commands that use it.
+  const enginesOk = Object.values(scaleOut).every((e) => e.reachable !== false);
+  const ok = ffv.ok && fpv.ok && database.reachable && database.migrated && enginesOk;
   return {
     ok,
     ffmpeg: { path: config.ffmpegPath, ...(ffv.ok ? { ok: true, version: ffv.version } : { ok: false, reason: ffv.reason }) },
@@ -41,12 +80,7 @@ export async function runDoctor(config: Config): Promise<DoctorReport> {
     models,
     database,
     disk,
-    scale_out: {
-      redis: config.redisUrl ? `BullMQ on ${maskUrl(config.redisUrl)}` : "in-process job table (REDIS_URL not set)",
-      qdrant: config.qdrantUrl ? `Qdrant at ${config.qdrantUrl}` : "in-process vector index (QDRANT_URL not set)",
-      s3: config.s3Bucket ? `S3 bucket ${config.s3Bucket}` : `local media store under ${config.home}`,
-      llm_provider: config.llmProvider,
-    },
+    scale_out: { ...scaleOut, llm_provider: config.llmProvider },
   };
 }
 
@@ -101,7 +135,12 @@ export async function doctorCommand(config: Config, json: boolean): Promise<numb
       r.models.map((m) => [m.present ? "ok" : "--", m.name, m.task, m.source, m.present ? m.path : m.missing_reason]),
     ),
     "",
-    `scale-out: ${Object.entries(r.scale_out).map(([k, v]) => `${k}: ${v}`).join("; ")}`,
+    "scale-out:",
+    ...(["redis", "qdrant", "s3"] as const).map((k) => {
+      const e = r.scale_out[k];
+      return `${e.reachable === false ? "-- " : "ok "} ${k.padEnd(6)} ${e.using}${e.reachable === null ? "" : e.reachable ? ` (${e.detail})` : `: ${e.reason}`}`;
+    }),
+    `    llm    ${r.scale_out.llm_provider}`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
   return r.ok ? 0 : 1;
