@@ -2,7 +2,7 @@
  * Indexing throughput with 1 and 2 `reelsmith worker` processes on the scale-out engines
  * (PostgreSQL at TEST_POSTGRES_URL, a fresh database per run; BullMQ on REDIS_URL, a fresh key
  * prefix per run). Every corpus clip (or --limit N of them) is queued as an `index.file` job;
- * the clock runs from the first enqueue to the last job's end, so each worker's start-up and
+ * the clock runs from starting the workers to the last job's end, so each worker's start-up and
  * model loading count, as they do on a real cluster. Reports files/s, × realtime (video seconds
  * indexed per wall second), the scaling from 1 to 2 workers, the workers' CPU time, the load
  * average before each run (the machine may be shared) and how often a worker's event loop was
