@@ -32,46 +32,50 @@ describe("review before render", () => {
 
     // A server comes and goes: the production is still waiting, with its cut.
     let serve = await startServe(env);
-    expect((await getJson(`${serve.url}/api/productions/${id}`)).status).toBe("awaiting_review");
-    await serve.stop("SIGKILL");
-    serve = await startServe(env);
-    const review = await getJson(`${serve.url}/api/productions/${id}/timeline`);
-    expect(review.status).toBe("awaiting_review");
-    const before = review.timeline.entries.map((e: { externalId: string }) => e.externalId) as string[];
-    expect(before.length).toBeGreaterThanOrEqual(2);
+    const cleanup = () => serve.stop("SIGKILL");
+    try {
+      expect((await getJson(`${serve.url}/api/productions/${id}`)).status).toBe("awaiting_review");
+      await serve.stop("SIGKILL");
+      serve = await startServe(env);
+      const review = await getJson(`${serve.url}/api/productions/${id}/timeline`);
+      expect(review.status).toBe("awaiting_review");
+      const before = review.timeline.entries.map((e: { externalId: string }) => e.externalId) as string[];
+      expect(before.length).toBeGreaterThanOrEqual(2);
 
-    // Removing all but one clip leaves the cut far short: refused, with QA's reasons.
-    const removes = before.slice(1).flatMap(() => ["--remove", "1"]);
-    const refused = await runCli(["productions", "edit", id, ...removes, "--json"], env);
-    expect(refused.code).toBe(1);
-    const why = JSON.parse(refused.stdout);
-    expect(why.stored).toBe(false);
-    expect(why.error.code).toBe("qa_failed");
-    expect(why.qa.issues.map((i: { check: string }) => i.check)).toContain("duration");
-    expect((await getJson(`${serve.url}/api/productions/${id}/timeline`)).timeline.entries.length).toBe(before.length);
+      // Removing all but one clip leaves the cut far short: refused, with QA's reasons.
+      const removes = before.slice(1).flatMap(() => ["--remove", "1"]);
+      const refused = await runCli(["productions", "edit", id, ...removes, "--json"], env);
+      expect(refused.code).toBe(1);
+      const why = JSON.parse(refused.stdout);
+      expect(why.stored).toBe(false);
+      expect(why.error.code).toBe("qa_failed");
+      expect(why.qa.issues.map((i: { check: string }) => i.check)).toContain("duration");
+      expect((await getJson(`${serve.url}/api/productions/${id}/timeline`)).timeline.entries.length).toBe(before.length);
 
-    // Moving the last clip to the front is accepted (positions count from 1 in the CLI).
-    const moved = await runCli(["productions", "edit", id, "--move", `${before.length}:1`, "--json"], env);
-    expect(moved.code).toBe(0);
-    const after = JSON.parse(moved.stdout);
-    expect(after.qa.passed).toBe(true);
-    const order = [before.at(-1)!, ...before.slice(0, -1)];
-    expect(after.clips.map((c: { external_id: string }) => c.external_id)).toEqual(order);
+      // Moving the last clip to the front is accepted (positions count from 1 in the CLI).
+      const moved = await runCli(["productions", "edit", id, "--move", `${before.length}:1`, "--json"], env);
+      expect(moved.code).toBe(0);
+      const after = JSON.parse(moved.stdout);
+      expect(after.qa.passed).toBe(true);
+      const order = [before.at(-1)!, ...before.slice(0, -1)];
+      expect(after.clips.map((c: { external_id: string }) => c.external_id)).toEqual(order);
 
-    const ok = await fetch(`${serve.url}/api/productions/${id}/approve`, { method: "POST" });
-    expect(ok.status).toBe(202);
-    const end = Date.now() + 300_000;
-    let p: any;
-    do {
-      await Bun.sleep(500);
-      p = await getJson(`${serve.url}/api/productions/${id}`);
-    } while (!["completed", "failed"].includes(p.status) && Date.now() < end);
-    await serve.stop();
-    expect(p.error).toBeNull();
-    expect(p.status).toBe("completed");
-    expect(p.clips.map((c: { external_id: string }) => c.external_id)).toEqual(order);
-    expect(Math.abs(p.final_duration - 24) / 24).toBeLessThanOrEqual(0.02);
-    const shown = JSON.parse((await runCli(["productions", "show", id, "--json"], env)).stdout);
-    expect(shown.status).toBe("completed");
+      const ok = await fetch(`${serve.url}/api/productions/${id}/approve`, { method: "POST" });
+      expect(ok.status).toBe(202);
+      const end = Date.now() + 300_000;
+      let p: any;
+      do {
+        await Bun.sleep(500);
+        p = await getJson(`${serve.url}/api/productions/${id}`);
+      } while (!["completed", "failed"].includes(p.status) && Date.now() < end);
+      expect(p.error).toBeNull();
+      expect(p.status).toBe("completed");
+      expect(p.clips.map((c: { external_id: string }) => c.external_id)).toEqual(order);
+      expect(Math.abs(p.final_duration - 24) / 24).toBeLessThanOrEqual(0.02);
+      const shown = JSON.parse((await runCli(["productions", "show", id, "--json"], env)).stdout);
+      expect(shown.status).toBe("completed");
+    } finally {
+      await cleanup();
+    }
   }, 600_000);
 });
