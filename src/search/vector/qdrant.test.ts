@@ -5,6 +5,17 @@
  * exact cosine search), so the adapter's requests and mapping are exercised on every machine.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp } from "../../app.ts";
+import { loadConfig } from "../../config.ts";
+import { loadClipTokenizer } from "../../inference/clip/tokenizer.ts";
+import { indexFiles } from "../../indexing/service.ts";
+import { createIndexSteps } from "../../indexing/steps.ts";
+import { CLIP_FILES_DIR, TINY_DIM, writeTinyClipDir } from "../../../tests/fixtures/tiny-clip.ts";
+import { CLIPS } from "../../../tests/support/cli.ts";
+import { searchClips } from "../service.ts";
 import { createVectorIndex } from "./index.ts";
 import { pointIdFor, QdrantVectorIndex } from "./qdrant.ts";
 import { clusteredVectors } from "./testdata.ts";
@@ -57,6 +68,12 @@ function startFakeQdrant() {
         return ok({ operation_id: 2, status: "completed" });
       }
       if (rest === "points/count") return ok({ count: c.points.size });
+      if (rest === "points/scroll") {
+        const all = [...c.points.keys()].sort();
+        const from = body.offset ? all.indexOf(String(body.offset)) : 0;
+        const page = all.slice(from, from + body.limit);
+        return ok({ points: page.map((id) => ({ id, payload: null })), next_page_offset: all[from + body.limit] ?? null });
+      }
       if (rest === "points/query") {
         const q = norm(body.query);
         const scored = [...c.points].map(([id, p]) => ({ id, version: 0, score: p.vector.reduce((s, x, i) => s + x * q[i]!, 0), payload: { key: p.payload.key } }));
@@ -147,3 +164,39 @@ test("an unreachable Qdrant is reported with the reason, not thrown", async () =
   expect(r.ok).toBe(false);
   expect(r.reason).toMatch(/connection refused|ECONNREFUSED|fetch failed|Unable to connect/i);
 });
+
+for (const target of TARGETS) {
+  test.skipIf(!target.enabled)(`with QDRANT_URL, text→image search goes through ${target.name} (tiny CLIP model built by the test: plumbing, not quality)`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "reelsmith-qdrant-dense-"));
+    try {
+      const modelDir = join(dir, "models", "clip-vit-b32");
+      mkdirSync(modelDir, { recursive: true });
+      for (const f of readdirSync(CLIP_FILES_DIR)) copyFileSync(join(CLIP_FILES_DIR, f), join(modelDir, f));
+      const tok = await loadClipTokenizer(modelDir);
+      const [red, green, blue] = ["red", "green", "blue"].map((w) => tok.tokenize(w)[0]!);
+      writeTinyClipDir(modelDir, { [red!]: [1, 0, 0], [green!]: [0, 1, 0], [blue!]: [0, 0, 1] });
+      const app = await createApp(loadConfig({ REELSMITH_HOME: join(dir, "home"), REELSMITH_MODELS_DIR: join(dir, "models"), QDRANT_URL: target.url!, QDRANT_API_KEY: target.apiKey, LOG_LEVEL: "error" }));
+      const qdrant = await QdrantVectorIndex.open({ url: target.url!, apiKey: target.apiKey, collection: `reelsmith_frames_${TINY_DIM}`, dim: TINY_DIM });
+      // A point no clip has: the sync from the database must drop it.
+      await qdrant.add("gone@1", [1, 0, 0, 0]);
+      try {
+        const steps = await createIndexSteps(app);
+        await indexFiles(app, ["mdn_flower_blooming_timelapse.mp4", "autoeditor_man_green_screen.mp4"].map((f) => join(CLIPS, f)), steps.actors);
+        await steps.dispose();
+        // "red" is in neither clip's text: only the image vectors, now in Qdrant, can answer it.
+        const hits = await searchClips(app, "red");
+        expect(hits[0]?.file_path).toContain("flower");
+        expect(hits[0]?.why[0]).toMatch(/^image:0\.\d+@[\d.]+s$/);
+        let frames = 0;
+        for (const c of await app.clips.list()) frames += (await app.clips.frames(c.id)).filter((f) => f.embedding).length;
+        expect(await qdrant.size()).toBe(frames);
+        expect(await qdrant.has("gone@1")).toBe(false);
+      } finally {
+        await qdrant.drop();
+        await app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+}

@@ -76,6 +76,25 @@ export class QdrantVectorIndex {
     }
   }
 
+  /**
+   * Makes the collection hold exactly `items` (the database is the source of truth): upserts
+   * them all (idempotent, so several processes may sync at once), then deletes points whose ids
+   * are no longer among them.
+   */
+  async syncTo(items: { id: string; vec: ArrayLike<number> }[]): Promise<void> {
+    await this.addMany(items);
+    if ((await this.size()) <= items.length) return;
+    const keep = new Set(items.map((it) => pointIdFor(it.id)));
+    const stale: string[] = [];
+    let offset: string | number | undefined;
+    do {
+      const page = await this.client.scroll(this.collection, { limit: 1000, offset, with_payload: false, with_vector: false });
+      for (const p of page.points) if (!keep.has(String(p.id))) stale.push(String(p.id));
+      offset = (page.next_page_offset as string | number | null | undefined) ?? undefined;
+    } while (offset !== undefined);
+    if (stale.length) await this.client.delete(this.collection, { wait: true, points: stale });
+  }
+
   /** Removes a vector; false when the id was not there. */
   async remove(id: string): Promise<boolean> {
     if (!(await this.has(id))) return false;
