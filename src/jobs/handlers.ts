@@ -12,6 +12,8 @@ import { clipsInDatabase, activeWorkers, queueSize } from "../lib/metrics.ts";
 import { runProduction } from "../production/service.ts";
 import { createProductionServices } from "../production/services-impl.ts";
 import { renderSlice } from "../production/split-render.ts";
+import { createMediaStore } from "../storage/index.ts";
+import { publishProduction } from "../storage/publish.ts";
 import type { JobHandlers, JobQueue } from "./types.ts";
 
 /** LLM replies older than this are dropped by the cache clean-up (providers change models). */
@@ -80,7 +82,10 @@ export function createJobHandlers(app: AppContext, opts: { queue?: JobQueue } = 
     "production.run": async (p, ctx) => {
       const services = await production.get();
       const row = await untilAborted(runProduction(app, services, p.productionId, { signal: ctx.signal, approve: p.approve }), ctx.signal);
-      return { production_id: row.productionId, status: row.status, error: row.error ?? null };
+      // With S3 configured the finished files go to the bucket: other machines have no access to this one's disk.
+      const store = createMediaStore(app.config);
+      const media = row.status === "completed" && store.kind === "s3" ? await publishProduction(app, store, row.productionId) : undefined;
+      return { production_id: row.productionId, status: row.status, error: row.error ?? null, ...(media ? { media: media.objects } : {}) };
     },
 
     "render.segment": async (p, ctx) => untilAborted(renderSlice(app, p, ctx.signal), ctx.signal),

@@ -4,10 +4,13 @@
  * reported as skipped otherwise. Real bytes: a corpus clip.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
+import { createProduction } from "../production/service.ts";
+import { publishProduction } from "./publish.ts";
 import { sha256File } from "../media/hash.ts";
 import { CLIPS } from "../../tests/support/cli.ts";
 import { createMediaStore } from "./index.ts";
@@ -85,6 +88,29 @@ for (const s of STORES) {
       expect(missing).toBeInstanceOf(MediaStoreError);
       expect(missing.code).toBe("not_found");
       for (const bad of ["../etc/passwd", "ab/../../x", "ab/notahash.mp4", ""]) expect(() => store.url(bad)).toThrow(/not a media key/);
+    });
+
+    test("a finished production's files are published to the store and their keys recorded", async () => {
+      const home = join(tmp, `pub-${s.name}`);
+      const app = await createApp(loadConfig({ REELSMITH_HOME: home, LOG_LEVEL: "error" }));
+      try {
+        const row = await createProduction(app, { theme: "store test", target_duration: 30 });
+        const dir = join(home, "productions", row.productionId);
+        mkdirSync(dir, { recursive: true });
+        copyFileSync(CLIP, join(dir, `${row.productionId}.mp4`));
+        writeFileSync(join(dir, `${row.productionId}.srt`), "1\n00:00:00,000 --> 00:00:01,000\nhello\n");
+        writeFileSync(join(dir, "segment-0.mp4.tmp"), "half a file");
+        const media = await publishProduction(app, store, row.productionId);
+        expect(Object.keys(media.objects).sort()).toEqual([`${row.productionId}.mp4`, `${row.productionId}.srt`]);
+        made.push(...Object.values(media.objects));
+        expect(media.objects[`${row.productionId}.mp4`]).toBe((await store.putFile(CLIP)).key);
+        for (const key of Object.values(media.objects)) expect(await store.exists(key)).toBe(true);
+        const after = (await app.productions.get(row.productionId))!.artifacts as { media?: unknown; request?: unknown };
+        expect(after.media).toEqual(media);
+        expect(after.request).toBeDefined();
+      } finally {
+        await app.close();
+      }
     });
 
     test("check reports a working store", async () => {
