@@ -102,10 +102,12 @@ describe("BullMQ jobs on Redis", () => {
     await child.exited;
     expect(await status(jobId)).toBe("active");
     const ran: string[] = [];
-    const pool = start({ "llm.analyse-clip": async (p) => (ran.push(p.clipId), "recovered") }, { queues: ["llm"], lockDurationMs: 800, stalledIntervalMs: 400 });
+    const events: WorkerEvent[] = [];
+    const pool = start({ "llm.analyse-clip": async (p) => (ran.push(p.clipId), "recovered") }, { queues: ["llm"], lockDurationMs: 800, stalledIntervalMs: 400, onEvent: (e) => events.push(e) });
     await until("recovery", async () => (await status(jobId)) === "completed");
     await pool.stop();
     expect(ran).toEqual(["c9"]);
+    expect(events.find((e) => e.type === "started")).toMatchObject({ jobId, reclaimed: true });
   }, 20_000);
 
   test("graceful stop waits for a short job, hands back a long one (attempt not counted), which another worker then runs", async () => {

@@ -197,7 +197,7 @@ export function startBullWorkers(opts: BullWorkerOptions): JobWorkers {
     running.set(id, { controller, name });
     const attempt = job.attemptsMade + 1;
     activeWorkers.inc({ queue_name: queue });
-    emit({ type: "started", jobId: id, name, attempt, reclaimed: job.attemptsStarted > attempt || (job.stalledCounter ?? 0) > 0 });
+    emit({ type: "started", jobId: id, name, attempt, reclaimed: (job.stalledCounter ?? 0) > 0 });
     try {
       const result = await runAttempt({
         name,
