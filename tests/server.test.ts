@@ -13,6 +13,7 @@ import { loadConfig } from "../src/config.ts";
 import { createJobHandlers } from "../src/jobs/handlers.ts";
 import { createJobQueue, startWorkers } from "../src/jobs/index.ts";
 import type { JobQueue, JobWorkers } from "../src/jobs/types.ts";
+import { reviewOverrides } from "../src/production/review.ts";
 import { createServer } from "../src/server/app.ts";
 import { createAuth, SESSION_COOKIE } from "../src/server/auth.ts";
 import type { ServerDeps, ServerEnv } from "../src/server/types.ts";
@@ -357,6 +358,18 @@ describe("productions", () => {
   test("a rejected cut fails with the reason and renders nothing", async () => {
     const { production_id: id } = await body(json("/api/productions", "POST", { theme: "people talking", target_duration: 20, resolution: "360p", review: true }));
     await until(() => body(req(`/api/productions/${id}`)), (p) => p.status === "awaiting_review" || p.status === "failed", "the production to pause");
+    // Replace the first clip with a usable library clip long enough for its slot: accepted, and
+    // curation will rank the clip the person took out lower from now on.
+    const rv = await body(req(`/api/productions/${id}/timeline`));
+    const first = rv.timeline.entries[0];
+    const inCut = new Set(rv.timeline.entries.map((e: { clipId: string }) => e.clipId));
+    const pool = (await body(req("/api/clips?status=analyzed&rights_cleared=true&limit=200&order=external_id"))).clips as { clip_id: string; duration_seconds: number }[];
+    const runner = pool.find((c) => !inCut.has(c.clip_id) && c.duration_seconds >= first.sourceEnd - first.sourceStart + 1)?.clip_id;
+    expect(runner).toBeDefined();
+    const replaced = await json(`/api/productions/${id}/timeline`, "PUT", { edits: [{ op: "replace", position: 0, clip_id: runner }] });
+    expect(replaced.status).toBe(200);
+    expect((await body(replaced)).timeline.entries[0].clipId).toBe(runner);
+    expect((await reviewOverrides(app)).get(first.clipId)).toBeGreaterThanOrEqual(1);
     expect((await json(`/api/productions/${id}/reject`, "POST", {})).status).toBe(400);
     const r = await body(json(`/api/productions/${id}/reject`, "POST", { reason: "too repetitive" }));
     expect(r.status).toBe("failed");

@@ -285,8 +285,12 @@ export async function updateReview(app: AppContext, services: ProductionServices
   if (update.edits) detail.edits = update.edits;
   if (update.entries) detail.entries = update.entries.map((e) => e.clip_id);
   for (const k of ["title", "description", "tags", "thumbnail"] as const) if (update[k] !== undefined) detail[k] = update[k];
-  if (cutChanged) detail.before = base.entries.map((e) => e.externalId);
-  if (cutChanged) detail.after = timeline.entries.map((e) => e.externalId);
+  if (cutChanged) {
+    detail.before = base.entries.map((e) => e.externalId);
+    detail.after = timeline.entries.map((e) => e.externalId);
+    detail.before_ids = base.entries.map((e) => e.clipId);
+    detail.after_ids = timeline.entries.map((e) => e.clipId);
+  }
   await recordEdit(app, row, author, cutChanged ? "timeline" : "metadata", detail);
   return { timeline, qa, stored: true };
 }
@@ -298,4 +302,20 @@ export async function recordDecision(app: AppContext, id: string, author: string
   if (row.status !== "awaiting_review") throw new ReviewError("not_awaiting_review", `production ${id} is ${row.status}, not awaiting review`);
   await recordEdit(app, row, author, decision.kind, decision.kind === "reject" ? { reason: decision.reason } : {});
   return row;
+}
+
+/**
+ * How often people took each clip out of a cut in review (removed or replaced), by clip id: what
+ * curation learns from the edits. A clip dropped by a person once counts against it next time.
+ */
+export async function reviewOverrides(app: AppContext): Promise<Map<string, number>> {
+  const t = app.database.tables;
+  const rows = await app.database.db.select({ detail: t.productionEdits.detail }).from(t.productionEdits).where(eq(t.productionEdits.kind, "timeline"));
+  const dropped = new Map<string, number>();
+  for (const { detail } of rows) {
+    const before = (detail.before_ids as string[] | undefined) ?? [];
+    const after = new Set((detail.after_ids as string[] | undefined) ?? []);
+    for (const id of before) if (!after.has(id)) dropped.set(id, (dropped.get(id) ?? 0) + 1);
+  }
+  return dropped;
 }

@@ -15,7 +15,11 @@ import { planProduction, productionRequestSchema, type ProductionPlan } from "./
 import { checkTimeline, type QaVerdict } from "./qa.ts";
 import type { CurationOutput, FinishOutput, RenderOutput } from "./steps-types.ts";
 import type { Timeline } from "./types.ts";
+import { reviewOverrides } from "./review.ts";
 import type { ProductionServices } from "./services.ts";
+
+/** Relevance kept per time a person removed or replaced the clip in a review. */
+export const REVIEW_DROP_FACTOR = 0.8;
 
 /** Where a production's files live. */
 export function productionDir(app: AppContext, productionId: string): string {
@@ -49,9 +53,15 @@ export function createProductionSteps(app: AppContext, services: ProductionServi
       if (!hits.length) throw new Error(`no clip in the library matches the theme "${input.request.theme}"`);
       const rows = await loadClips(app, hits.map((h) => h.clip_id));
       const top = hits[0]!.score || 1;
+      // People's review edits teach: each time a person took a clip out of a cut, it ranks lower.
+      const dropped = await reviewOverrides(app);
       const cands: Candidate[] = hits
         .filter((h) => rows.has(h.clip_id))
-        .map((h) => ({ clip: rows.get(h.clip_id)!, relevance: Math.max(0, Math.min(1, h.score / top)), moment: { start: h.start, end: h.end }, why: h.why }));
+        .map((h) => {
+          const n = dropped.get(h.clip_id) ?? 0;
+          const why = n ? [...h.why, `review: taken out by a person ${n}×`] : h.why;
+          return { clip: rows.get(h.clip_id)!, relevance: Math.max(0, Math.min(1, h.score / top)) * REVIEW_DROP_FACTOR ** n, moment: { start: h.start, end: h.end }, why };
+        });
       // Enough clips to fill the target at each clip's longest allowed length, plus one spare.
       const need = Math.max(plan.clipCount, 3);
       const res = curate(cands, plan, need, services.fingerprintSimilarity, new Set(input.excludedClipIds));
