@@ -3,7 +3,7 @@
  * more grants inside one window than the limit, and each gets all it asked for in the end.
  */
 import { afterAll, expect, test } from "bun:test";
-import { RedisRateLimiter } from "./redis-rate-limit.ts";
+import { RedisRateLimiter, sharedRateLimiter } from "./redis-rate-limit.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `reelsmith-test-rl-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -53,4 +53,11 @@ test("a waiting acquire rejects when its signal aborts; bad limits are refused",
   await (rl as unknown as { redis: { del(k: string): Promise<number> } }).redis.del(`${prefix}:abort`);
   await rl.close();
   expect(() => new RedisRateLimiter({ redisUrl: REDIS_URL, limit: 0 })).toThrow(/limit must be/);
+});
+
+test("shared only when Redis is configured: the seed's 100 a minute by default", async () => {
+  expect(sharedRateLimiter({})).toBeUndefined();
+  const rl = sharedRateLimiter({ redisUrl: REDIS_URL, queuePrefix: prefix })!;
+  expect([rl.limit, rl.windowMs]).toEqual([100, 60_000]);
+  await rl.close();
 });

@@ -98,3 +98,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", abort, { once: true });
   });
 }
+
+/**
+ * The seed's LLM limit (100 requests a minute) shared by every process through Redis when
+ * REDIS_URL is set; undefined otherwise (one process: an in-process limiter is enough).
+ */
+export function sharedRateLimiter(config: { redisUrl?: string; queuePrefix?: string }, opts: { limit?: number; windowMs?: number } = {}): RedisRateLimiter | undefined {
+  if (!config.redisUrl) return undefined;
+  return new RedisRateLimiter({ redisUrl: config.redisUrl, limit: opts.limit ?? 100, windowMs: opts.windowMs ?? 60_000, prefix: `${config.queuePrefix ?? "reelsmith"}:ratelimit` });
+}
