@@ -92,8 +92,24 @@ export interface EditOptions {
   fps?: number;
 }
 
+/**
+ * Drops the weakest picks (never the opening one) while even their shortest allowed lengths
+ * would overrun the target: many short clips cannot all fit, and each kept one needs its minimum.
+ */
+export function fitPicks(ordered: Pick[], plan: ProductionPlan): Pick[] {
+  const picks = [...ordered];
+  const floor = (p: Pick) => Math.min(plan.clipMin, p.clip.durationSeconds);
+  while (picks.length > 1 && picks.reduce((a, p) => a + floor(p), 0) > plan.targetDuration * 1.01) {
+    let weakest = 1;
+    for (let i = 2; i < picks.length; i++) if (picks[i]!.score < picks[weakest]!.score) weakest = i;
+    picks.splice(weakest, 1);
+  }
+  return picks;
+}
+
 /** Builds the timeline from ordered picks. */
-export function buildTimeline(ordered: Pick[], plan: ProductionPlan, opts: EditOptions): Timeline {
+export function buildTimeline(allPicks: Pick[], plan: ProductionPlan, opts: EditOptions): Timeline {
+  const ordered = fitPicks(allPicks, plan);
   const rules = STYLE_RULES[plan.style];
   const transitions = ordered.map((_, i) => (i === 0 ? "cut" : rules.transitions[(i - 1) % rules.transitions.length]!));
   const overlapOf = (i: number) => (transitions[i] === "fade" ? Math.min(rules.transitionSeconds, plan.clipMin / 2) : 0);
