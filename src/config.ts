@@ -55,6 +55,27 @@ export const envSchema = z
     FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
     FFPROBE_PATH: z.string().min(1).default("ffprobe"),
     LLM_PROVIDER: z.enum(LLM_PROVIDERS).default("local"),
+    /** Model name for the provider (defaults: claude-3-5-sonnet-latest, gpt-4o). */
+    LLM_MODEL: z.string().trim().min(1).optional(),
+    /** Which tasks go to the LLM when a provider is set (default all): analysis, expansion, rerank, metadata. */
+    LLM_TASKS: commaList.pipe(z.array(z.enum(["analysis", "expansion", "rerank", "metadata"]))),
+    LLM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+    LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+    /** JSON {"model prefix": [input $/Mtok, output $/Mtok]} merged over the built-in list. */
+    LLM_PRICES: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return {};
+        try {
+          return JSON.parse(v) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: 'expected JSON like {"gpt-4o": [2.5, 10]}' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(z.string().min(1), z.tuple([z.number().min(0), z.number().min(0)]))),
     ANTHROPIC_API_KEY: z.string().min(1).optional(),
     ANTHROPIC_BASE_URL: optionalUrl(["http:", "https:"]),
     OPENAI_API_KEY: z.string().min(1).optional(),

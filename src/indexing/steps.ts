@@ -5,6 +5,8 @@
 import { fromPromise } from "xstate";
 import type { AppContext } from "../app.ts";
 import { analyseLocally } from "../analysis/score.ts";
+import { analyseWithLlm } from "../llm/analysis.ts";
+import { createLlm } from "../llm/index.ts";
 import type { IndexClipContext } from "../machines/index-clip.ts";
 import { sha256File } from "../media/hash.ts";
 import { probe, type ProbeResult } from "../media/probe.ts";
@@ -23,6 +25,7 @@ type PassInput = { input: IndexInput; probe: ProbeResult; fileHash: string };
 
 /** Builds the real steps: ffprobe, SHA-256, the visual and audio passes, local analysis, store. */
 export async function createIndexSteps(app: AppContext): Promise<IndexStepsHandle> {
+  const llm = createLlm(app);
   const visual = createVisualPass(app);
   // Files of this run by content: two copies in one batch must not both be indexed.
   const inFlight = new Map<string, string>();
@@ -41,9 +44,17 @@ export async function createIndexSteps(app: AppContext): Promise<IndexStepsHandl
     }),
     visualPass: fromPromise<VisualSummary, PassInput>(({ input, signal }) => visual.run(input.input.path, input.probe, input.fileHash, signal)),
     audioPass: fromPromise<AudioSummary, PassInput>(({ input, signal }) => audio.run(input.input.path, input.probe, signal)),
-    analyseClip: fromPromise<ClipAnalysis, { input: IndexInput; probe: ProbeResult; visual: VisualSummary; audio: AudioSummary }>(async ({ input }) =>
-      analyseLocally(input.visual, input.audio, input.probe.durationSeconds),
-    ),
+    analyseClip: fromPromise<ClipAnalysis, { input: IndexInput; probe: ProbeResult; visual: VisualSummary; audio: AudioSummary }>(async ({ input, signal }) => {
+      const local = analyseLocally(input.visual, input.audio, input.probe.durationSeconds);
+      if (!llm?.handles("analysis")) return local;
+      // The LLM refines the local analysis; when it cannot (network, limits, invalid replies) the local one stands, with the reason.
+      try {
+        return await analyseWithLlm(llm.client, { visual: input.visual, audio: input.audio, durationSeconds: input.probe.durationSeconds, local }, signal);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        return { ...local, absent: [{ signal: "llm_analysis", reason: llm.client.redact((err as Error).message) }] };
+      }
+    }),
     storeClip: fromPromise<StoreResult, IndexClipContext>(({ input }) => storeClip(app, input, visual.similarity)),
   };
   return {

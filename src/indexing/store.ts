@@ -87,7 +87,7 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
     themeAnimalAntics: a.themes.animal_antics,
     themeEpicWins: a.themes.epic_wins,
     scoreSources: a.scoreSources,
-    absentSignals: [...visual.absent, ...audio.absent],
+    absentSignals: [...visual.absent, ...audio.absent, ...(a.absent ?? [])],
     embeddingId: visual.embeddingModel ? `${fileHash.slice(0, 16)}:${visual.embeddingModel}` : null,
     thumbnailPath: visual.thumbnail.imagePath,
     framesCachePath: visual.keyframes[0]?.imagePath.replace(/\/[^/]+$/, "") ?? null,

@@ -66,6 +66,8 @@ export interface ClipAnalysis {
   tags: { tag: string; confidence: number; source: TagSource }[];
   /** Where each score came from: "local:<formula>" or "llm:<provider>". */
   scoreSources: Record<string, string>;
+  /** Signals the analysis could not use, with why (e.g. the LLM reply failed validation). */
+  absent?: { signal: string; reason: string }[];
 }
 
 export interface StoreResult {
