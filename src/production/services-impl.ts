@@ -9,7 +9,7 @@ import { renderTimeline } from "../render/assemble.ts";
 import { buildEdl, buildOtio, buildSrt } from "../render/exports.ts";
 import type { JobQueue } from "../jobs/types.ts";
 import { renderOptions, renderSlicesAcrossWorkers } from "./split-render.ts";
-import type { WindowMeasure } from "./qa.ts";
+import { MAX_BLACK_SECONDS, MAX_FROZEN_SECONDS, type WindowMeasure } from "./qa.ts";
 import type { ProductionServices } from "./services.ts";
 import type { Timeline } from "./types.ts";
 
@@ -70,14 +70,20 @@ export async function createProductionServices(app: AppContext, opts: Production
     },
     fingerprintSimilarity,
     async measureWindows(tl: Timeline, signal?: AbortSignal): Promise<WindowMeasure[]> {
-      // Clips indexed with black/frozen spans from the visual pass need no decode at all.
+      // The visual pass stored black/frozen spans at index time. Its freeze screen errs towards
+      // flagging, so a window it finds clean needs no decode; one it flags (or a clip indexed
+      // before spans were stored) is checked by blackdetect/freezedetect, which decide.
       const out: WindowMeasure[] = [];
       const rows = tl.entries.length ? await app.clips.list({ ids: [...new Set(tl.entries.map((e) => e.clipId))], limit: tl.entries.length }) : [];
       const stored = new Map(rows.map((r) => [r.id, storedSpans(r.customMetadata)]));
+      const longest = (spans: Span[]) => spans.reduce((m, s) => Math.max(m, s.end - s.start), 0);
       const queue = tl.entries.filter((e) => {
         const spans = stored.get(e.clipId);
-        if (spans) out.push({ clipId: e.clipId, black: windowed(spans.black, e.sourceStart, e.sourceEnd), frozen: windowed(spans.frozen, e.sourceStart, e.sourceEnd) });
-        return !spans;
+        if (!spans) return true;
+        const m = { clipId: e.clipId, black: windowed(spans.black, e.sourceStart, e.sourceEnd), frozen: windowed(spans.frozen, e.sourceStart, e.sourceEnd) };
+        if (longest(m.black) > MAX_BLACK_SECONDS || longest(m.frozen) > MAX_FROZEN_SECONDS) return true;
+        out.push(m);
+        return false;
       });
       // The rest: two ffmpeg checks at a time (each is mostly decode, and there are two cores).
       const worker = async () => {

@@ -1,7 +1,7 @@
 /**
- * QA's black/frozen check reads spans the visual pass stored at index time instead of decoding
- * every trim window again. They must agree with ffmpeg's own blackdetect/freezedetect: a real
- * corpus clip given 1.5 s of black at the head and a 2.5 s frozen tail by ffmpeg's tpad.
+ * QA's black/frozen check first reads spans the visual pass stored at index time, and decodes a
+ * trim window again only when they flag it. They must find what ffmpeg's blackdetect/freezedetect
+ * find: a real corpus clip given 1.5 s of black at the head and a 2.5 s frozen tail by tpad.
  */
 import { expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";

@@ -44,8 +44,10 @@ export interface VisualOptions {
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /**
- * Frozen: the thumbnail changes by under 0.3 luma levels a frame (about ffmpeg freezedetect's
- * −60 dB noise floor), as a share of FULL_MOTION. Spans shorter than MIN_SPAN_SECONDS are noise.
+ * Frozen: the 32-pixel thumbnail changes by under 0.3 luma levels a frame, as a share of
+ * FULL_MOTION. At that size small movements average out, so this flags more than ffmpeg's
+ * freezedetect (a presenter before a static background, a quiet top-down car park): it is a
+ * screen, and QA confirms what it flags with freezedetect. Spans under MIN_SPAN_SECONDS are noise.
  */
 const FROZEN_MOTION = 0.3 / FULL_MOTION;
 const MIN_SPAN_SECONDS = 0.5;
