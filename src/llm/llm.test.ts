@@ -18,7 +18,10 @@ import { LlmClient, LlmError, TokenBucket, retryAfterMs } from "./client.ts";
 import { createLlm } from "./index.ts";
 import { DEFAULT_PRICES, costOf } from "./prices.ts";
 import { anthropicProvider, openaiProvider } from "./providers.ts";
+import { expandWithLlm, metadataWithLlm, rerankWithLlm } from "./search.ts";
 import { startFakeLlmServer, type FakeLlmServer } from "./testing/fake-server.ts";
+import { buildLexicalQuery } from "../search/lexical.ts";
+import { searchClips } from "../search/service.ts";
 
 const CLIPS = join(import.meta.dir, "..", "..", "..", "shared", "corpus", "clips");
 const SECRET = "sk-ant-test-secret-key-0123456789";
@@ -207,3 +210,44 @@ describe("operations", () => {
     await a.close();
   });
 });
+
+describe("expansion, re-ranking and metadata", () => {
+  test("query expansion adds the LLM's words to each concept; a useless reply changes nothing", async () => {
+    const c = client("openai");
+    fake.script = [{ reply: JSON.stringify({ concepts: [{ term: "pup", alternatives: ["Dog", "puppy", "canine"] }] }) }];
+    const plan = await buildLexicalQuery("pup", false, (concepts) => expandWithLlm(c, "pup", concepts));
+    expect(plan.groups[0]!.alternatives.map((a) => a.term)).toEqual(["pup", "dog", "puppy", "canine"]);
+    expect(plan.ftsMatch).toContain('"dog"');
+    fake.script = [{ reply: "no idea" }, { reply: "still no idea" }];
+    const plain = await buildLexicalQuery("kitten", false, (concepts) => expandWithLlm(c, "kitten", concepts));
+    expect(plain.groups[0]!.alternatives.map((a) => a.term)).toEqual(["kitten"]);
+  });
+
+  test("search re-ranks its head with the LLM's judgement and says so", async () => {
+    const a = await createApp(loadConfig({ REELSMITH_HOME: home, LOG_LEVEL: "error", LLM_PROVIDER: "anthropic", ANTHROPIC_API_KEY: SECRET, ANTHROPIC_BASE_URL: fake.url, LLM_TASKS: "rerank" }));
+    const clips = await a.clips.list({ status: "analyzed" });
+    expect(clips.length).toBe(2);
+    // The LLM prefers the second clip strongly: it comes first, with its judgement in why.
+    const [first, second] = (await searchClips(a, "blender", { limit: 5, llm: false })).map((r) => r.external_id);
+    expect(second).toBeDefined();
+    fake.script = [{ reply: JSON.stringify({ scores: [{ id: first, score: 0 }, { id: second, score: 10 }] }) }];
+    const reranked = await searchClips(a, "blender", { limit: 5 });
+    expect(reranked[0]!.external_id).toBe(second!);
+    expect(reranked[0]!.why.at(-1)).toBe("llm:1.00");
+    await a.close();
+    expect(await rerankWithLlm(client("openai"), "x", [{ id: "a", text: "only one" }])).toBeNull();
+  });
+
+  test("production metadata from the LLM keeps every chapter and credit line, or the draft stands", async () => {
+    const draft = { title: "Dogs: 1 Minute", description: "Dogs.\n\nChapters:\n00:00 Dog\n00:20 Park\n\nCredits:\n- clip_0001: someone (CC-BY)", tags: ["dogs"] };
+    fake.script = [{ reply: JSON.stringify({ title: "Dogs Being Dogs", description: `Good dogs.\n00:00 Dog\n00:20 Park\n- clip_0001: someone (CC-BY)`, tags: ["dogs", "pets", "funny"] }) }];
+    const ok = await metadataWithLlm(client("anthropic", { cache: false }), "dogs", draft, ["a dog"]);
+    expect(ok?.title).toBe("Dogs Being Dogs");
+    expect(ok?.description).toContain("Good dogs.");
+    fake.script = [{ reply: JSON.stringify({ title: "Dogs Being Dogs", description: "Good dogs, no chapters here at all.", tags: ["dogs", "pets", "funny"] }) }];
+    const lost = await metadataWithLlm(client("anthropic", { cache: false }), "dogs", draft, ["a dog"]);
+    expect(lost?.title).toBe("Dogs Being Dogs");
+    expect(lost?.description).toBe(draft.description);
+  });
+});
+

@@ -15,6 +15,8 @@ import { planProduction, productionRequestSchema, type ProductionPlan } from "./
 import { checkTimeline, type QaVerdict } from "./qa.ts";
 import type { CurationOutput, FinishOutput, RenderOutput } from "./steps-types.ts";
 import type { Timeline } from "./types.ts";
+import { createLlm } from "../llm/index.ts";
+import { metadataWithLlm } from "../llm/search.ts";
 import { reviewOverrides } from "./review.ts";
 import type { ProductionServices } from "./services.ts";
 
@@ -33,6 +35,7 @@ async function loadClips(app: AppContext, ids: string[]): Promise<Map<string, Cl
 
 /** Builds the step actors over the app's repositories and the given services. */
 export function createProductionSteps(app: AppContext, services: ProductionServices) {
+  const llm = createLlm(app);
   const similar = (a: ClipRow, b: ClipRow) => clipSimilarity(a, b, services.fingerprintSimilarity);
   const setStage = (ctx: ProductionContext, status: string, progress: number) =>
     app.productions.update(ctx.rowId, { status, stage: status, progress, startedAt: ctx.plan ? undefined : new Date() });
@@ -98,6 +101,10 @@ export function createProductionSteps(app: AppContext, services: ProductionServi
       const rows = await loadClips(app, tl.entries.map((e) => e.clipId));
       const past = (await app.productions.list(500)).filter((p) => p.status === "completed").map((p) => ({ theme: p.theme, views: p.views }));
       const meta = writeMetadata(tl, input.request.theme, rows, past);
+      if (llm?.handles("metadata")) {
+        const better = await metadataWithLlm(llm.client, input.request.theme, meta, tl.entries.map((e) => rows.get(e.clipId)?.sceneDescription ?? e.externalId));
+        if (better) Object.assign(meta, better);
+      }
       const dir = productionDir(app, input.productionId);
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, "timeline.json"), JSON.stringify(tl, null, 2));

@@ -10,6 +10,8 @@ import { EMOTIONAL_TONES, THEMES } from "../db/enums.ts";
 import { FIELD_WEIGHTS, SEARCH_FIELDS, type LexicalHit, type SearchDocument, type SearchField } from "./search-index.ts";
 import { denseSearch, type DenseHit } from "./dense.ts";
 import { buildLexicalQuery, type QueryPlan } from "./lexical.ts";
+import { createLlm } from "../llm/index.ts";
+import { expandWithLlm, rerankWithLlm } from "../llm/search.ts";
 
 export const searchFiltersSchema = z.strictObject({
   rights_cleared: z.boolean().optional(),
@@ -39,6 +41,8 @@ export interface SearchOptions {
   excludeFields?: SearchField[];
   /** Use image embeddings when a CLIP model is present (default true). */
   dense?: boolean;
+  /** Use the configured LLM for expansion and re-ranking when it handles them (default true). */
+  llm?: boolean;
 }
 
 /** The clip fields search reads (see ClipRepository.forSearch). */
@@ -169,7 +173,8 @@ async function tieredMatch(app: AppContext, plan: QueryPlan, minCoverage: number
 export async function searchClips(app: AppContext, query: string, opts: SearchOptions = {}): Promise<SearchResult[]> {
   const filters = searchFiltersSchema.parse(opts.filters ?? {});
   const limit = opts.limit ?? 10;
-  const plan = await buildLexicalQuery(query);
+  const llm = opts.llm === false ? null : createLlm(app);
+  const plan = await buildLexicalQuery(query, undefined, llm?.handles("expansion") ? (concepts) => expandWithLlm(llm.client, query, concepts) : undefined);
   if (!plan.groups.length) return [];
   const weights = { ...FIELD_WEIGHTS };
   for (const f of opts.excludeFields ?? []) weights[f] = 0;
@@ -194,7 +199,25 @@ export async function searchClips(app: AppContext, query: string, opts: SearchOp
     results.push({ clip_id: clip.id, external_id: clip.externalId, file_path: clip.filePath, score, start: m.start, end: m.end, why: m.evidence });
   }
   results.sort((a, b) => b.score - a.score);
-  return (dense.length ? fuse(results, dense, byId, filters) : results).slice(0, limit);
+  const ranked = dense.length ? fuse(results, dense, byId, filters) : results;
+  if (llm?.handles("rerank") && ranked.length > 1) {
+    // The LLM re-judges the head of the list from each clip's document; half the weight each.
+    const head = ranked.slice(0, Math.max(limit, 20));
+    const docs = new Map(hits.map((h) => [h.clipId, `${h.document.description} ${h.document.elements} ${h.document.speech}`]));
+    const judged = await rerankWithLlm(llm.client, query, head.map((r) => ({ id: r.external_id, text: docs.get(r.clip_id) ?? r.why.join(", ") })));
+    if (judged) {
+      for (const r of head) {
+        const j = judged.get(r.external_id);
+        if (j !== undefined) {
+          r.score = Math.round((0.5 * r.score + 0.5 * j) * 1000) / 1000;
+          r.why.push(`llm:${j.toFixed(2)}`);
+        }
+      }
+      head.sort((a, b) => b.score - a.score);
+      return head.slice(0, limit);
+    }
+  }
+  return ranked.slice(0, limit);
 }
 
 /** Reciprocal rank fusion constant (Cormack et al. 2009): damps the weight of top ranks. */
