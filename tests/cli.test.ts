@@ -101,6 +101,15 @@ describe("reelsmith CLI", () => {
     expect(doc.models.length).toBeGreaterThan(3);
   });
 
+  test("feedback validates its figures and names an unknown production", async () => {
+    const bad = await runCli(["feedback", "prod_x", "--views", "10", "--retention", "3"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/retention is a share, 0\.\.1/);
+    const unknown = await runCli(["feedback", "prod_x", "--views", "10", "--retention", "0.3"], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no production "prod_x"/);
+  });
+
   test("serve refuses to listen beyond loopback without API tokens", async () => {
     const r = await runCli(["serve", "--host", "0.0.0.0", "--port", "0"], env);
     expect(r.code).not.toBe(0);

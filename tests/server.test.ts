@@ -349,6 +349,16 @@ describe("productions", () => {
     expect(sse).toContain("event: done");
     expect(sse).toContain('"status":"completed"');
 
+    // Post-publication figures: applied once, named in the error when wrong.
+    const fb = await json(`/api/productions/${id}/metrics`, "POST", { views: 1200, likes: 30, retention: 0.45, report_id: "r1" });
+    expect(fb.status).toBe(200);
+    expect((await body(fb)).applied).toBe(true);
+    expect((await body(json(`/api/productions/${id}/metrics`, "POST", { views: 1200, likes: 30, retention: 0.45, report_id: "r1" }))).applied).toBe(false);
+    const badFb = await json(`/api/productions/${id}/metrics`, "POST", { views: 1200, retention: 2 });
+    expect(badFb.status).toBe(400);
+    expect((await body(badFb)).error.message).toStartWith("retention:");
+    expect((await json("/api/productions/prod_nope/metrics", "POST", { views: 1, retention: 0.5 })).status).toBe(404);
+
     expect((await json(`/api/productions/${id}/cancel`, "POST", {})).status).toBe(409);
     expect((await json(`/api/productions/${id}/approve`, "POST", {})).status).toBe(409);
     const list = await body(req("/api/productions?limit=5"));

@@ -80,9 +80,9 @@ const COMMANDS: Record<string, Command> = {
     run: async (a, c) => (await import("./commands/worker.ts")).workerCommand(a, c),
   },
   feedback: {
-    summary: "record a published video's figures",
-    usage: "reelsmith feedback <production> --views N --likes N --comments N --avg-watch-time S --retention R",
-    pending: "issue #9 (feedback loop)",
+    summary: "record a published video's figures (feedback loop)",
+    usage: "reelsmith feedback <production> --views N --retention R [--likes N] [--comments N] [--avg-watch-time S] [--report-id ID] [--json]",
+    run: async (a, c) => (await import("./commands/feedback.ts")).feedbackCommand(a, c),
   },
 };
 

@@ -62,7 +62,8 @@ export class ProductionRepository {
       const counted = new Set(before.map((r) => r.clipId));
       await tx.delete(this.t.productionClips).where(eq(this.t.productionClips.productionId, productionRowId));
       if (!clips.length) return;
-      await tx.insert(this.t.productionClips).values(clips.map((c) => ({ ...c, productionId: productionRowId })));
+      // Every listed clip's use is counted here (now or on an earlier run), so feedback will not count it again.
+      await tx.insert(this.t.productionClips).values(clips.map((c) => ({ ...c, productionId: productionRowId, usageCountedAt: usedAt })));
       for (const c of clips.filter((x) => !counted.has(x.clipId))) {
         await tx
           .update(this.t.videoClips)

@@ -4,6 +4,7 @@ import { streamSSE } from "hono/streaming";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { FeedbackError, feedbackReportSchema, recordFeedback } from "../../feedback/service.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { sendFile } from "../files.ts";
 import { doc } from "../openapi.ts";
@@ -60,6 +61,17 @@ export function productionRoutes(): Hono<ServerEnv> {
 
   doc({ method: "post", path: "/api/productions/{id}/resume", tag: "productions", summary: "Resume an interrupted or failed production from its last snapshot", responses: { 202: "queued", 404: "unknown production", 409: "not resumable" } });
   r.post("/:id/resume", async (c) => c.json(await resumeProduction(c.var.deps, c.req.param("id")), 202));
+
+  doc({ method: "post", path: "/api/productions/{id}/metrics", tag: "productions", summary: "Post-publication figures of the video (feedback loop); each report counts once", body: feedbackReportSchema, responses: { 200: "applied (or already applied: applied false)", 400: "bad figures", 404: "unknown production", 409: "not a finished video" } });
+  r.post("/:id/metrics", async (c) => {
+    const body = await jsonBody(c, feedbackReportSchema);
+    try {
+      return c.json(await recordFeedback(c.var.deps.app, c.req.param("id"), body));
+    } catch (e) {
+      if (e instanceof FeedbackError) throw new ApiError(/^no production/.test(e.message) ? 404 : 409, /^no production/.test(e.message) ? "not_found" : "not_finished", e.message);
+      throw e;
+    }
+  });
 
   doc({ method: "get", path: "/api/productions/{id}/events", tag: "productions", summary: "Server-sent events: `progress` on every change, `done` when it settles", responses: { 200: "text/event-stream", 404: "unknown production" } });
   r.get("/:id/events", async (c) => {
