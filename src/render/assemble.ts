@@ -191,20 +191,31 @@ async function renderSegments(
   report: (p: number, stage: string) => void,
 ): Promise<{ path: string; reused: boolean }[]> {
   const total = layout.segments.reduce((a, s) => a + s.frames, 0);
-  let done = 0;
-  const out: { path: string; reused: boolean }[] = [];
-  for (const [k, spec] of specs.entries()) {
-    const frames = layout.segments[k]!.frames;
-    const stage = `segment ${k + 1}/${specs.length}`;
-    const run = await renderSegment(spec, encoder, {
-      dir, productionId: tl.productionId, position: tl.entries[k]!.position, ffmpegPath: ff, ffprobePath: fp, signal: o.signal,
-      onProgress: (p) => report(((done + ((p.percent ?? 0) / 100) * frames) / total) * 85, stage),
-    });
-    done += frames;
-    report((done / total) * 85, stage);
-    if (run.seekNote) o.notes?.push(`${tl.entries[k]!.externalId}: decoded from the start (${run.seekNote})`);
-    out.push(run);
-  }
+  // Frames done per segment: with two segments in flight, progress is their sum (so it never goes back).
+  const doneFrames = specs.map(() => 0);
+  const progress = (stage: string) => report((doneFrames.reduce((a, b) => a + b, 0) / total) * 85, stage);
+  const out: { path: string; reused: boolean }[] = new Array(specs.length);
+  // Two segments at a time: a short segment's encoder alone leaves a core idle while it starts,
+  // fills its lookahead and drains; two keep both busy (segments are independent files).
+  let next = 0;
+  const worker = async () => {
+    for (let k = next++; k < specs.length; k = next++) {
+      const frames = layout.segments[k]!.frames;
+      const stage = `segment ${k + 1}/${specs.length}`;
+      const run = await renderSegment(specs[k]!, encoder, {
+        dir, productionId: tl.productionId, position: tl.entries[k]!.position, ffmpegPath: ff, ffprobePath: fp, signal: o.signal,
+        onProgress: (p) => {
+          doneFrames[k] = Math.max(doneFrames[k]!, ((p.percent ?? 0) / 100) * frames);
+          progress(stage);
+        },
+      });
+      doneFrames[k] = frames;
+      progress(stage);
+      if (run.seekNote) o.notes?.push(`${tl.entries[k]!.externalId}: decoded from the start (${run.seekNote})`);
+      out[k] = run;
+    }
+  };
+  await Promise.all([worker(), worker()]);
   return out;
 }
 

@@ -137,15 +137,19 @@ describe("resume after a kill", () => {
     ]);
     const opts = { outDir: join(work, "out"), workDir: join(work, "work") };
     const ac = new AbortController();
-    const first = renderTimeline(tl, { ...opts, signal: ac.signal, onProgress: (_p, stage) => stage === "segment 2/3" && ac.abort() });
+    // Two segments render at a time: the third starts only once one of the first two is done.
+    const first = renderTimeline(tl, { ...opts, signal: ac.signal, onProgress: (_p, stage) => stage === "segment 3/3" && ac.abort() });
     expect(first).rejects.toThrow();
     await first.catch(() => undefined);
     const segDir = join(opts.workDir, "resume", "full");
     const left = await readdir(segDir);
-    expect(left.filter((f) => f.endsWith(".mov"))).toHaveLength(1);
+    // One finished (the other in flight may have finished too, or been cut short and removed).
+    const finished = left.filter((f) => f.endsWith(".mov")).length;
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(finished).toBeLessThanOrEqual(2);
     expect(left.filter((f) => f.endsWith(".part"))).toEqual([]);
     const second = await renderTimeline(tl, opts);
-    expect(second.segmentsReused).toBe(1);
+    expect(second.segmentsReused).toBe(finished);
     const p = await probe(second.videoPath);
     expect(Math.abs(p.durationSeconds - tl.duration) / tl.duration).toBeLessThan(0.02);
     // A third run changes nothing: every segment is reused, the output path is the same.
