@@ -32,7 +32,7 @@ test("the compiled binary runs --version and doctor from a folder without node_m
   expect(doc.onnxruntime.reason).toMatch(/onnxruntime-node/);
 });
 
-test("the compiled binary serves the API and refuses bad bodies with the error shape", async () => {
+test("the compiled binary serves the API (bad bodies get the error shape) and the UI with htmx embedded", async () => {
   const env: Record<string, string | undefined> = { REELSMITH_HOME: join(dir, "serve-home"), NODE_PATH: undefined, LOG_LEVEL: "error" };
   const merged: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
@@ -57,6 +57,11 @@ test("the compiled binary serves the API and refuses bad bodies with the error s
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toStartWith("theme:");
     expect((await fetch(`${url}/api/openapi.json`)).status).toBe(200);
+    // The UI and htmx itself travel inside the binary.
+    const htmx = await fetch(`${url}/assets/htmx.min.js`);
+    expect(htmx.status).toBe(200);
+    expect((await htmx.text()).length).toBeGreaterThan(30_000);
+    expect(await (await fetch(`${url}/`)).text()).toContain("<h1>Library</h1>");
   } finally {
     proc.kill("SIGTERM");
     await proc.exited;
