@@ -95,6 +95,8 @@ export const envSchema = z
     REELSMITH_API_TOKENS: commaList,
     /** Folders local paths given to the index API must lie under (uploads go to the first). */
     REELSMITH_LIBRARY_ROOTS: commaList,
+    /** A folder of music the library must not reuse (audio or video files); clips playing any of it are not cleared. */
+    REELSMITH_REFERENCE_TRACKS: z.string().trim().min(1).optional(),
     /** Split each production's render into this many slices worked by several workers (scale-out). */
     REELSMITH_RENDER_SPLIT: z.coerce.number().int().min(1).max(64).default(1),
     REELSMITH_UPLOAD_MAX_MB: z.coerce.number().positive().max(1_000_000).default(2048),

@@ -6,6 +6,7 @@ import { fromPromise } from "xstate";
 import type { AppContext } from "../app.ts";
 import { analyseLocally } from "../analysis/score.ts";
 import { analyseWithLlm } from "../llm/analysis.ts";
+import { indexReferenceTracks } from "../compliance/music.ts";
 import { createLlm } from "../llm/index.ts";
 import type { IndexClipContext } from "../machines/index-clip.ts";
 import { sha256File } from "../media/hash.ts";
@@ -26,6 +27,9 @@ type PassInput = { input: IndexInput; probe: ProbeResult; fileHash: string };
 /** Builds the real steps: ffprobe, SHA-256, the visual and audio passes, local analysis, store. */
 export async function createIndexSteps(app: AppContext): Promise<IndexStepsHandle> {
   const llm = createLlm(app);
+  // The reference music is fingerprinted once (new files only) before any clip is checked against it.
+  const refs = app.config.env.REELSMITH_REFERENCE_TRACKS;
+  if (refs) await indexReferenceTracks(app, refs);
   const visual = createVisualPass(app);
   // Files of this run by content: two copies in one batch must not both be indexed.
   const inFlight = new Map<string, string>();

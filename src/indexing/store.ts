@@ -1,5 +1,7 @@
 import type { AppContext } from "../app.ts";
 import { NEAR_DUPLICATE_SIMILARITY } from "../analysis/visual/features.ts";
+import { findCopyrightedMusic, fingerprintAudio } from "../compliance/music.ts";
+import type { RightsIssueJson } from "../db/json-types.ts";
 import type { TagInput } from "../db/repositories/clips.ts";
 import type { IndexClipContext } from "../machines/index-clip.ts";
 import { buildDocument } from "../search/search-index.ts";
@@ -25,6 +27,11 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
   const licenseText = input.license ?? probe.tags.license ?? probe.tags.copyright ?? null;
   const rights = decideRights(licenseText, app.config.approvedLicenses);
   const origin = input.license ? (input.licenseOrigin ?? "given at index time") : licenseText ? "container metadata" : "none";
+  // The seed's verdict: cleared only with no issue; confidence 1 − 0.25 per issue; each issue kept with its evidence.
+  const issues: RightsIssueJson[] = rights.cleared ? [] : [{ kind: "license", reason: rights.reason }];
+  if (app.config.env.REELSMITH_REFERENCE_TRACKS && audio.hasAudio)
+    for (const m of await findCopyrightedMusic(app, await fingerprintAudio(input.path)))
+      issues.push({ kind: "copyrighted_music", reason: `plays the reference track "${m.track}" from ${m.start} s to ${m.end} s`, evidence: { track: m.track, start: m.start, end: m.end, score: m.score } });
   const attribution = requiresAttribution(rights.license) ? (input.provenance ?? probe.tags.artist ?? probe.tags.copyright ?? null) : null;
 
   const candidates = (await app.clips.fingerprints()).filter((c) => c.id !== already?.id).map((c) => ({ ...c, similarity: similarity(visual.fingerprint, c.perceptualHash) }));
@@ -45,8 +52,10 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
     lastAnalyzedAt: new Date(),
     status: "analyzed" as const,
     statusReason: visual.absent.length + audio.absent.length ? `partial: ${[...visual.absent, ...audio.absent].map((x) => x.signal).join(", ")} absent` : null,
-    rightsCleared: rights.cleared,
-    rightsReason: `${rights.reason} (licence from ${origin})`,
+    rightsCleared: issues.length === 0,
+    rightsReason: `${[rights.reason, ...issues.filter((i) => i.kind !== "license").map((i) => i.reason)].join("; ")} (licence from ${origin})`,
+    rightsIssues: issues,
+    rightsConfidence: Math.max(0, 1 - 0.25 * issues.length),
     license: licenseText,
     attribution,
     source: input.source ?? "user_upload",
