@@ -17,6 +17,7 @@ function visual(over: Partial<VisualSummary> = {}): VisualSummary {
     blackRatio: 0,
     blackSpans: [],
     frozenSpans: [],
+    watermark: null,
     objects: [],
     faces: { count: 0, boxes: [] },
     onScreenText: [],

@@ -49,6 +49,8 @@ export interface VisualAnalysis {
   /** Black and frozen stretches (seconds), so QA can check a trim window without decoding again. */
   blackSpans: { start: number; end: number }[];
   frozenSpans: { start: number; end: number }[];
+  /** A still, edged region (a burned-in logo or handle) while the rest of the picture moves. */
+  watermark: { box: [number, number, number, number]; movingShare: number; cells: number } | null;
   /** ffmpeg's error when decoding stopped part-way (the analysis covers the frames before it). */
   decodeError?: string;
 }

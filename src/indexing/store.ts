@@ -29,6 +29,16 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
   const origin = input.license ? (input.licenseOrigin ?? "given at index time") : licenseText ? "container metadata" : "none";
   // The seed's verdict: cleared only with no issue; confidence 1 − 0.25 per issue; each issue kept with its evidence.
   const issues: RightsIssueJson[] = rights.cleared ? [] : [{ kind: "license", reason: rights.reason }];
+  if (visual.watermark) {
+    const [x, y, w, h] = visual.watermark.box;
+    // Text read inside the still region (a handle, a platform's name) says whose mark it is.
+    const text = visual.onScreenText.filter((l) => l.bbox && l.bbox[0] + l.bbox[2] / 2 >= x && l.bbox[0] + l.bbox[2] / 2 <= x + w && l.bbox[1] + l.bbox[3] / 2 >= y && l.bbox[1] + l.bbox[3] / 2 <= y + h).map((l) => l.text);
+    issues.push({
+      kind: "watermark",
+      reason: `a burned-in mark stays still at x ${x}, y ${y} (${w}×${h} of the frame) while ${Math.round(visual.watermark.movingShare * 100)}% of the picture moves${text.length ? `: "${text.join(" ")}"` : ""}`,
+      evidence: { box: visual.watermark.box, ...(text.length ? { text: text.join(" ") } : {}) },
+    });
+  }
   if (app.config.env.REELSMITH_REFERENCE_TRACKS && audio.hasAudio)
     for (const m of await findCopyrightedMusic(app, await fingerprintAudio(input.path)))
       issues.push({ kind: "copyrighted_music", reason: `plays the reference track "${m.track}" from ${m.start} s to ${m.end} s`, evidence: { track: m.track, start: m.start, end: m.end, score: m.score } });

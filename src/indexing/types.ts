@@ -40,6 +40,7 @@ export interface VisualSummary {
   blackRatio: number;
   blackSpans: { start: number; end: number }[];
   frozenSpans: { start: number; end: number }[];
+  watermark: { box: [number, number, number, number]; movingShare: number; cells: number } | null;
   objects: Detection[];
   faces: { count: number; boxes: { confidence: number; bbox: [number, number, number, number]; time: number }[] };
   onScreenText: OcrLine[];

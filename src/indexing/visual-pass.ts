@@ -70,6 +70,7 @@ export function createVisualPass(app: AppContext) {
         meanLuma: v.meanLuma,
         blackRatio: v.blackRatio,
         blackSpans: v.blackSpans,
+        watermark: v.watermark,
         frozenSpans: v.frozenSpans,
         objects: vision.detectedObjects,
         faces: vision.faces,

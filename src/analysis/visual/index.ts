@@ -9,6 +9,7 @@ import type { ProbeResult } from "../../media/probe.ts";
 import type { Keyframe, RgbFrame, Shot, VisualAnalysis } from "../types.ts";
 import { dHash, frameFeatures, GRID_H, GRID_W, HIST_BINS, histDistance, meanAbsDiff, sharpness, THUMB_H, THUMB_W } from "./features.ts";
 import { type Candidate, FrameKeeper } from "./keeper.ts";
+import { StaticOverlayDetector } from "./watermark.ts";
 import { ShotDetector } from "./shots.ts";
 
 export { fingerprintSimilarity, hammingDistance, NEAR_DUPLICATE_SIMILARITY } from "./features.ts";
@@ -89,6 +90,7 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
   const meanHist = new Float64Array(HIST_BINS);
   const motionPerFrame: number[] = [];
   const lumaPerFrame: number[] = [];
+  const overlay = new StaticOverlayDetector();
   let lumaSum = 0;
   let blackFrames = 0;
   const hashes: { index: number; hash: string }[] = [];
@@ -118,6 +120,8 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
       motionPerFrame.push(motion);
       lumaSum += luma;
       lumaPerFrame.push(luma);
+      // Every other frame is plenty for a still overlay, and halves its cost.
+      if (f.index % 2 === 0) overlay.push(f);
       if (luma < BLACK_LUMA) blackFrames++;
       if (f.index % sampleEvery === 0) {
         const usable = luma >= MIN_LUMA && luma <= MAX_LUMA && contrast(thumb) >= MIN_CONTRAST;
@@ -187,6 +191,7 @@ export async function analyseVisual(path: string, probe: ProbeResult, opts: Visu
     blackSpans: spansWhere(lumaPerFrame, (l) => l < BLACK_LUMA, fps, MIN_SPAN_SECONDS),
     // The first frame has no predecessor (motion 0): it cannot start a freeze on its own.
     frozenSpans: spansWhere(motionPerFrame, (m, i) => i > 0 && m < FROZEN_MOTION, fps, MIN_SPAN_SECONDS),
+    watermark: overlay.finish(),
     ...(decoded.error ? { decodeError: decoded.error } : {}),
     samples: keeper.spread.map((c) => toKeyframe(c, "sample")),
   };
