@@ -1,6 +1,7 @@
 import type { AppContext } from "../app.ts";
 import { NEAR_DUPLICATE_SIMILARITY } from "../analysis/visual/features.ts";
 import { findCopyrightedMusic, fingerprintAudio } from "../compliance/music.ts";
+import { licenseInText, readSidecarLicense } from "../compliance/sidecar.ts";
 import type { RightsIssueJson } from "../db/json-types.ts";
 import type { TagInput } from "../db/repositories/clips.ts";
 import type { IndexClipContext } from "../machines/index-clip.ts";
@@ -23,10 +24,12 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
   // Same bytes stored from another path and analysed: that clip stands, untouched.
   if (already && already.status === "analyzed" && already.filePath !== input.path) return { clipId: already.id, externalId: already.externalId, nearDuplicates: [] };
 
-  // Licence: the command line or sheet first, then what the container itself says.
-  const licenseText = input.license ?? probe.tags.license ?? probe.tags.copyright ?? null;
+  // Licence: the command line or sheet first, then a sidecar file beside the clip, then what the container says.
+  const sidecar = input.license ? null : await readSidecarLicense(input.path);
+  const containerLicense = probe.tags.license ?? probe.tags.copyright ?? licenseInText(probe.tags.comment);
+  const licenseText = input.license ?? sidecar?.license ?? containerLicense ?? null;
   const rights = decideRights(licenseText, app.config.approvedLicenses);
-  const origin = input.license ? (input.licenseOrigin ?? "given at index time") : licenseText ? "container metadata" : "none";
+  const origin = input.license ? (input.licenseOrigin ?? "given at index time") : sidecar ? `sidecar ${sidecar.file.split("/").pop()}` : licenseText ? "container metadata" : "none";
   // The seed's verdict: cleared only with no issue; confidence 1 − 0.25 per issue; each issue kept with its evidence.
   const issues: RightsIssueJson[] = rights.cleared ? [] : [{ kind: "license", reason: rights.reason }];
   if (visual.watermark) {
@@ -42,7 +45,7 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
   if (app.config.env.REELSMITH_REFERENCE_TRACKS && audio.hasAudio)
     for (const m of await findCopyrightedMusic(app, await fingerprintAudio(input.path)))
       issues.push({ kind: "copyrighted_music", reason: `plays the reference track "${m.track}" from ${m.start} s to ${m.end} s`, evidence: { track: m.track, start: m.start, end: m.end, score: m.score } });
-  const attribution = requiresAttribution(rights.license) ? (input.provenance ?? probe.tags.artist ?? probe.tags.copyright ?? null) : null;
+  const attribution = requiresAttribution(rights.license) ? (sidecar?.attribution ?? input.provenance ?? probe.tags.artist ?? probe.tags.copyright ?? null) : null;
 
   const candidates = (await app.clips.fingerprints()).filter((c) => c.id !== already?.id).map((c) => ({ ...c, similarity: similarity(visual.fingerprint, c.perceptualHash) }));
   const near = candidates.filter((c) => c.similarity >= NEAR_DUPLICATE_SIMILARITY).sort((a, b) => b.similarity - a.similarity);
