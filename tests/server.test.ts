@@ -349,6 +349,14 @@ describe("productions", () => {
     expect(sse).toContain("event: done");
     expect(sse).toContain('"status":"completed"');
 
+    // Thumbnail variants at the platform's size, with their A/B figures.
+    const thumbs = await body(req(`/api/productions/${id}/thumbnails`));
+    expect(thumbs.variants.length).toBeGreaterThanOrEqual(1);
+    expect(thumbs.variants[0].images[0].size).toBe("1280x720");
+    const ev = await json(`/api/productions/${id}/thumbnails/1/events`, "POST", { impressions: 10, clicks: 1 });
+    expect((await body(ev)).variants[0].ctr).toBe(0.1);
+    expect((await json(`/api/productions/${id}/thumbnails/7/events`, "POST", { impressions: 1 })).status).toBe(400);
+
     // Post-publication figures: applied once, named in the error when wrong.
     const fb = await json(`/api/productions/${id}/metrics`, "POST", { views: 1200, likes: 30, retention: 0.45, report_id: "r1" });
     expect(fb.status).toBe(200);

@@ -9,6 +9,8 @@ import { renderTimeline } from "../render/assemble.ts";
 import { buildEdl, buildOtio, buildSrt } from "../render/exports.ts";
 import type { JobQueue } from "../jobs/types.ts";
 import { renderOptions, renderSlicesAcrossWorkers } from "./split-render.ts";
+import { recordVariants, type VariantRecord } from "../thumbnails/ab.ts";
+import { renderThumbnail, thumbnailSize } from "../thumbnails/render.ts";
 import { MAX_BLACK_SECONDS, MAX_FROZEN_SECONDS, type WindowMeasure } from "./qa.ts";
 import type { ProductionServices } from "./services.ts";
 import type { Timeline } from "./types.ts";
@@ -122,14 +124,18 @@ export async function createProductionServices(app: AppContext, opts: Production
       await writeFile(edlPath, buildEdl(tl, title));
       await writeFile(timelinePath, JSON.stringify(tl, null, 2));
       const thumbnails: { rule: string; path: string; clipExternalId: string }[] = [];
+      // The seed's three variants at the platform's size with the title over them, recorded for the A/B test.
+      const size = thumbnailSize(tl.aspect);
+      const variants: VariantRecord[] = [];
       for (const [i, t] of (ctx.metadata?.thumbnails ?? []).entries()) {
         const path = join(dir, `thumbnail_${i + 1}.jpg`);
         const clip = rows.find((r) => r.id === t.clipId);
         if (!clip) continue;
-        // Decoded from the start (output seek): exact frame, and safe for files that break on fast seeks.
-        await runMedia([ff, "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", clip.filePath, "-ss", String(t.sourceTime), "-frames:v", "1", "-vf", `scale=${tl.width}:${tl.height}:force_original_aspect_ratio=decrease,pad=${tl.width}:${tl.height}:(ow-iw)/2:(oh-ih)/2`, "-q:v", "3", path], { signal });
+        await renderThumbnail({ ffmpegPath: ff, clipPath: clip.filePath, sourceTime: t.sourceTime, title, ...size, out: path, signal });
         thumbnails.push({ rule: t.rule, path, clipExternalId: t.externalId });
+        variants.push({ variant: i + 1, strategy: t.rule, size: `${size.width}x${size.height}`, imagePath: path, clipId: clip.id, timeSeconds: t.sourceTime });
       }
+      await recordVariants(app, ctx.rowId, variants);
       return { videoPath: ctx.render!.videoPath, thumbnails, captionsPath, otioPath, edlPath, timelinePath };
     },
     async dispose() {},

@@ -5,6 +5,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { FeedbackError, feedbackReportSchema, recordFeedback } from "../../feedback/service.ts";
+import { recordThumbnailEvents, ThumbnailError, thumbnailEventsSchema, thumbnailResults } from "../../thumbnails/ab.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { sendFile } from "../files.ts";
 import { doc } from "../openapi.ts";
@@ -40,6 +41,15 @@ export function progressEvent(r: { productionId: string; status: string; stage: 
   };
 }
 
+async function thumbnailCall<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof ThumbnailError) throw new ApiError(e.code === "not_found" ? 404 : 400, e.code === "not_found" ? "not_found" : "invalid_request", e.message);
+    throw e;
+  }
+}
+
 export function productionRoutes(): Hono<ServerEnv> {
   const r = new Hono<ServerEnv>();
 
@@ -71,6 +81,17 @@ export function productionRoutes(): Hono<ServerEnv> {
       if (e instanceof FeedbackError) throw new ApiError(/^no production/.test(e.message) ? 404 : 409, /^no production/.test(e.message) ? "not_found" : "not_finished", e.message);
       throw e;
     }
+  });
+
+  doc({ method: "get", path: "/api/productions/{id}/thumbnails", tag: "productions", summary: "The thumbnail variants with their A/B figures and the winner (rule in the README)", responses: { 200: "variants", 404: "unknown production" } });
+  r.get("/:id/thumbnails", async (c) => c.json(await thumbnailCall(() => thumbnailResults(c.var.deps.app, c.req.param("id")))));
+
+  doc({ method: "post", path: "/api/productions/{id}/thumbnails/{variant}/events", tag: "productions", summary: "Add impressions and clicks to a thumbnail variant", body: thumbnailEventsSchema, responses: { 200: "figures and winner", 400: "bad figures", 404: "unknown production or variant" } });
+  r.post("/:id/thumbnails/:variant/events", async (c) => {
+    const body = await jsonBody(c, thumbnailEventsSchema);
+    const variant = z.coerce.number().int().min(1).max(3).safeParse(c.req.param("variant"));
+    if (!variant.success) throw new ApiError(400, "invalid_request", "variant: a thumbnail variant is 1, 2 or 3");
+    return c.json(await thumbnailCall(() => recordThumbnailEvents(c.var.deps.app, c.req.param("id"), variant.data, body)));
   });
 
   doc({ method: "get", path: "/api/productions/{id}/events", tag: "productions", summary: "Server-sent events: `progress` on every change, `done` when it settles", responses: { 200: "text/event-stream", 404: "unknown production" } });
