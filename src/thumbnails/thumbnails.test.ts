@@ -36,7 +36,7 @@ describe("thumbnail images", () => {
       const p = await probe(withTitle);
       expect([p.width, p.height]).toEqual([w, h]);
       const [a, b] = [await gray(withTitle, w, h), await gray(bare, w, h)];
-      let [x0, y0, x1, y1, changed] = [w, h, -1, -1, 0];
+      let [x0, y0, x1, y1, changed]: [number, number, number, number, number] = [w, h, -1, -1, 0];
       for (let y = 0; y < h; y++)
         for (let x = 0; x < w; x++)
           if (Math.abs(a[y * w + x]! - b[y * w + x]!) > 60) {
