@@ -18,7 +18,7 @@ import { LlmClient, LlmError, TokenBucket, retryAfterMs } from "./client.ts";
 import { createLlm } from "./index.ts";
 import { DEFAULT_PRICES, costOf } from "./prices.ts";
 import { anthropicProvider, openaiProvider } from "./providers.ts";
-import { expandWithLlm, metadataWithLlm, rerankWithLlm } from "./search.ts";
+import { expandWithLlm, metadataWithLlm, rerankWithLlm, thumbnailWithLlm } from "./search.ts";
 import { startFakeLlmServer, type FakeLlmServer } from "./testing/fake-server.ts";
 import { buildLexicalQuery } from "../search/lexical.ts";
 import { searchClips } from "../search/service.ts";
@@ -249,5 +249,18 @@ describe("expansion, re-ranking and metadata", () => {
     expect(lost?.title).toBe("Dogs Being Dogs");
     expect(lost?.description).toBe(draft.description);
   });
-});
 
+  test("the third thumbnail: the LLM's pick counts only for a clip in the cut at a time inside it", async () => {
+    const cut = [
+      { externalId: "clip_0001", durationSeconds: 8, description: "a dog leaps into a pool", keyMoments: [{ timestamp: 4, event: "action" }] },
+      { externalId: "clip_0002", durationSeconds: 5, description: "a cat watches", keyMoments: [] },
+    ];
+    const c = client("openai", { cache: false });
+    fake.script = [{ reply: JSON.stringify({ clip: "clip_0001", time: 4.2, reason: "mid-air splash" }) }];
+    expect(await thumbnailWithLlm(c, "pets", cut)).toEqual({ externalId: "clip_0001", time: 4.2, reason: "mid-air splash" });
+    fake.script = [{ reply: JSON.stringify({ clip: "clip_0099", time: 1, reason: "not in the cut" }) }];
+    expect(await thumbnailWithLlm(c, "pets", cut)).toBeNull();
+    fake.script = [{ reply: JSON.stringify({ clip: "clip_0002", time: 30, reason: "past its end" }) }];
+    expect(await thumbnailWithLlm(c, "pets", cut)).toBeNull();
+  });
+});

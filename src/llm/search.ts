@@ -84,3 +84,35 @@ export async function metadataWithLlm(client: LlmClient, theme: string, draft: {
     return null;
   }
 }
+
+const thumbnailSchema = z.object({ clip: z.string().trim().min(1), time: z.number().min(0), reason: z.string().trim().min(3).max(300) });
+
+/**
+ * The third thumbnail pick by the LLM (the seed's third variant): from the cut's key moments it
+ * names the single most click-worthy frame. Only a clip in the cut and a time inside it count.
+ */
+export async function thumbnailWithLlm(
+  client: LlmClient,
+  theme: string,
+  moments: { externalId: string; durationSeconds: number; description: string; keyMoments: { timestamp: number; event: string }[] }[],
+): Promise<{ externalId: string; time: number; reason: string } | null> {
+  if (!moments.length) return null;
+  try {
+    const { value } = await client.completeJson(
+      "metadata",
+      {
+        system: `You pick video thumbnails that make people click without misleading them. From the clips of a compilation and their key moments, choose the one frame for the thumbnail. Reply with JSON only: {"clip":"<clip id>","time":<seconds into that clip>,"reason":"..."}.`,
+        messages: [{ role: "user", text: `Theme: ${theme}\n${moments.map((m) => `${m.externalId} (${m.durationSeconds.toFixed(1)} s): ${m.description}; moments ${m.keyMoments.map((k) => `${k.event}@${k.timestamp.toFixed(1)}s`).join(", ") || "none"}`).join("\n")}` }],
+        maxTokens: 200,
+      },
+      thumbnailSchema,
+      { repairs: 1 },
+    );
+    const clip = moments.find((m) => m.externalId === value.clip);
+    if (!clip || value.time > clip.durationSeconds) return null;
+    return { externalId: clip.externalId, time: value.time, reason: value.reason };
+  } catch {
+    return null;
+  }
+}
+

@@ -8,7 +8,7 @@ import type { Style } from "../db/enums.ts";
 import type { Timeline } from "./types.ts";
 
 export interface ThumbnailPick {
-  rule: "highest_viral_potential_at_50pct" | "highest_surprise_factor_at_70pct" | "hook_action_moment";
+  rule: "highest_viral_potential_at_50pct" | "highest_surprise_factor_at_70pct" | "hook_action_moment" | "llm_pick";
   clipId: string;
   externalId: string;
   /** Time in the source clip. */

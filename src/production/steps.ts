@@ -16,7 +16,7 @@ import { checkTimeline, type QaVerdict } from "./qa.ts";
 import type { CurationOutput, FinishOutput, RenderOutput } from "./steps-types.ts";
 import type { Timeline } from "./types.ts";
 import { createLlm } from "../llm/index.ts";
-import { metadataWithLlm } from "../llm/search.ts";
+import { metadataWithLlm, thumbnailWithLlm } from "../llm/search.ts";
 import { reviewOverrides } from "./review.ts";
 import type { ProductionServices } from "./services.ts";
 
@@ -104,6 +104,15 @@ export function createProductionSteps(app: AppContext, services: ProductionServi
       if (llm?.handles("metadata")) {
         const better = await metadataWithLlm(llm.client, input.request.theme, meta, tl.entries.map((e) => rows.get(e.clipId)?.sceneDescription ?? e.externalId));
         if (better) Object.assign(meta, better);
+        // The third variant is the LLM's pick when it names a frame inside the cut.
+        const cut = tl.entries.map((e) => rows.get(e.clipId)).filter((c): c is ClipRow => Boolean(c));
+        const pick = await thumbnailWithLlm(llm.client, input.request.theme, cut.map((c) => ({ externalId: c.externalId, durationSeconds: c.durationSeconds, description: c.sceneDescription ?? "", keyMoments: c.keyMoments })));
+        const chosen = pick ? cut.find((c) => c.externalId === pick.externalId) : undefined;
+        if (pick && chosen) {
+          const entry = tl.entries.find((e) => e.clipId === chosen.id)!;
+          const inWindow = pick.time >= entry.sourceStart && pick.time <= entry.sourceEnd;
+          meta.thumbnails.splice(2, 1, { rule: "llm_pick", clipId: chosen.id, externalId: chosen.externalId, sourceTime: pick.time, videoTime: inWindow ? Math.round((entry.start + pick.time - entry.sourceStart) * 100) / 100 : null });
+        }
       }
       const dir = productionDir(app, input.productionId);
       await mkdir(dir, { recursive: true });
