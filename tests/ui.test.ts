@@ -171,6 +171,11 @@ describe("the browser UI", () => {
     expect(await page.locator("#edit-refused").textContent()).toContain("would fail QA");
     expect(await page.locator("#edit-refused li").first().textContent()).toMatch(/duration .* under the 24 s target/);
     expect(await order()).toEqual(before);
+    // Nothing was rendered or changed behind the page: still awaiting review, no video, same cut.
+    const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
+    const held = (await (await fetch(`${base}/api/productions/${id}`, auth)).json()) as { status: string };
+    expect(held.status).toBe("awaiting_review");
+    expect((await fetch(`${base}/api/productions/${id}/video`, auth)).status).toBe(404);
     await shot("10-review-refused");
 
     // Moving the last clip up one place keeps the length: accepted.
