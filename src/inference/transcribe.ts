@@ -1,8 +1,8 @@
 /**
  * Speech to text behind one interface. Default: CMU PocketSphinx from Debian (bookworm ships
  * 0.8+5prealpha: `pocketsphinx_continuous -infile x.wav -time yes`, not the 5.x `single` CLI).
- * A Whisper ONNX export in the models dir has a slot here; it is not implemented yet, so it is
- * reported as absent with the reason and PocketSphinx stays in use.
+ * A Whisper ONNX export in the models dir (./whisper) is preferred when its files load; when they
+ * do not, the reason is reported and PocketSphinx stays in use.
  */
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { WordTime } from "../analysis/types.ts";
 import { FfmpegError, runMedia } from "../media/exec.ts";
+import { Whisper, WHISPER_FILES } from "./whisper/model.ts";
 
 export interface Transcript {
   text: string;
@@ -120,17 +121,40 @@ export function createPocketsphinx(preset: PocketsphinxPreset = "fast"): Transcr
 
 /** Whisper ONNX export as `models pull whisper-tiny-en` lays it out. */
 export const WHISPER_DIR = "whisper-tiny-en";
-const WHISPER_FILES = ["onnx/encoder_model_quantized.onnx", "onnx/decoder_model_merged_quantized.onnx", "tokenizer.json"];
+const WHISPER_REQUIRED = Object.values(WHISPER_FILES);
+
+/** 16 kHz mono float PCM of a WAV (or any audio) file, through ffmpeg. */
+async function pcmOfFile(path: string, signal?: AbortSignal): Promise<Float32Array> {
+  const { stdout } = await runMedia(["ffmpeg", "-v", "error", "-i", path, "-vn", "-ac", "1", "-ar", "16000", "-f", "f32le", "pipe:1"], { signal });
+  return new Float32Array(stdout.buffer.slice(stdout.byteOffset, stdout.byteOffset + stdout.byteLength - (stdout.byteLength % 4)));
+}
+
+/** A loaded Whisper behind the Transcriber interface. */
+export function whisperTranscriber(model: Whisper, name = WHISPER_DIR): Transcriber {
+  return {
+    name,
+    async transcribe(input, signal) {
+      const pcm = typeof input === "string" ? await pcmOfFile(input, signal) : input;
+      const r = await model.transcribe(pcm, signal);
+      return { text: r.text, words: r.words };
+    },
+  };
+}
 
 /**
- * Picks the recogniser: Whisper when its files are in modelsDir (slot not implemented yet, so the
- * reason is reported and PocketSphinx is used), else PocketSphinx. `notes` says what was skipped.
+ * Picks the recogniser: Whisper when its files are in modelsDir and load (sessions opened, names
+ * and shapes checked), else PocketSphinx. `notes` says what was skipped and why.
  */
-export function createTranscriber(modelsDir?: string): { transcriber: Transcriber | { absent: string }; notes: { signal: string; reason: string }[] } {
+export async function createTranscriber(modelsDir?: string): Promise<{ transcriber: Transcriber | { absent: string }; notes: { signal: string; reason: string }[] }> {
   const notes: { signal: string; reason: string }[] = [];
   const whisper = modelsDir ? join(modelsDir, WHISPER_DIR) : null;
-  if (whisper && WHISPER_FILES.every((f) => existsSync(join(whisper, f)))) {
-    notes.push({ signal: "whisper_transcript", reason: `Whisper files found in ${whisper}, but the Whisper recogniser is not implemented yet; PocketSphinx used` });
+  if (whisper && WHISPER_REQUIRED.every((f) => existsSync(join(whisper, f)))) {
+    try {
+      const ort = await import("onnxruntime-node");
+      return { transcriber: whisperTranscriber(await Whisper.load(ort, whisper)), notes };
+    } catch (err) {
+      notes.push({ signal: "whisper_transcript", reason: `Whisper files in ${whisper} cannot be used (${(err as Error).message.split("\n")[0]}); PocketSphinx used` });
+    }
   }
   return { transcriber: createPocketsphinx(), notes };
 }

@@ -51,7 +51,8 @@ export async function loadAudioEngines(modelsDir?: string): Promise<{ vad: Vad |
     t = createTranscriber(modelsDir);
     transcribers.set(key, t);
   }
-  return { vad: await createVad(defaultVadModelPath()), transcriber: t.transcriber, notes: t.notes };
+  const { transcriber, notes } = await t; // createTranscriber is async (Whisper sessions); the promise is what is cached
+  return { vad: await createVad(defaultVadModelPath()), transcriber, notes };
 }
 
 /** The analysis of a clip without an audio stream: every signal absent, with the reason. */
