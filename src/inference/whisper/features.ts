@@ -114,9 +114,18 @@ export class LogMelExtractor {
   private readonly frame = new Float64Array(N_FFT);
   private readonly power = new Float64Array(N_BINS);
   private readonly padded = new Float64Array(N_SAMPLES + N_FFT);
+  /** Each filter's non-zero bins [lo, hi): a triangle covers a few bins, so the product stays sparse. */
+  private readonly ranges: [number, number][];
 
   constructor(readonly nMels = 80) {
     this.filters = melFilterBank(nMels);
+    this.ranges = this.filters.map((f) => {
+      let lo = f.findIndex((v) => v > 0);
+      if (lo < 0) lo = 0;
+      let hi = f.length;
+      while (hi > lo && f[hi - 1] === 0) hi--;
+      return [lo, hi];
+    });
     // Periodic Hann (np.hanning(n + 1)[:-1]), as transformers' window_function(400, "hann").
     this.window = Float64Array.from({ length: N_FFT }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N_FFT));
   }
@@ -142,8 +151,9 @@ export class LogMelExtractor {
       for (let k = 0; k < N_BINS; k++) this.power[k] = this.fft.re[k]! ** 2 + this.fft.im[k]! ** 2;
       for (let m = 0; m < this.nMels; m++) {
         const f = this.filters[m]!;
+        const [lo, hi] = this.ranges[m]!;
         let s = 0;
-        for (let k = 0; k < N_BINS; k++) s += f[k]! * this.power[k]!;
+        for (let k = lo; k < hi; k++) s += f[k]! * this.power[k]!;
         const v = Math.log10(Math.max(s, 1e-10));
         out[m * N_FRAMES + t] = v;
         if (v > max) max = v;
