@@ -90,3 +90,24 @@ test("features of a real corpus clip: shape, range, and speech energy above the 
   const meanRow = (m: number) => feats.subarray(m * N_FRAMES, m * N_FRAMES + Math.min(N_FRAMES, Math.floor(pcm.length / 160))).reduce((s, v) => s + v, 0);
   expect(meanRow(25)).toBeGreaterThan(meanRow(79));
 });
+
+test("features of a corpus clip's first 30 s equal a numpy reimplementation of WhisperFeatureExtractor at sampled points", async () => {
+  // Reference values from numpy (np.pad reflect, np.hanning(401)[:-1], np.fft.rfft, transformers'
+  // mel_filter_bank formula with Slaney norm, log10, max − 8, (x + 4) / 4) on the same ffmpeg PCM;
+  // over all 80 × 3000 values the largest difference was 1.2e-7.
+  const pcm = await pcmOf("autoeditor_talking_over_slate.mp4");
+  const feats = new LogMelExtractor().extract(pcm.subarray(0, 480000));
+  const ref: [number, number, number][] = [
+    [20, 250, 0.19886920555964593],
+    [40, 400, 0.04268114297778447],
+    [60, 1234, 0.17635836508843683],
+    [69, 534, -0.30537862052960496],
+    [74, 268, -0.32167648065619536],
+    [77, 53, -0.39055272779911854],
+    [70, 959, 0.1492163465322991],
+    [19, 949, -0.1331350097868702],
+    [49, 62, -0.36898676560792754],
+    [0, 0, -0.7060892044741243], // the floor: max − 8
+  ];
+  for (const [m, t, v] of ref) expect(feats[m * N_FRAMES + t]!).toBeCloseTo(v, 5);
+});
