@@ -164,7 +164,8 @@ export class Whisper {
     const feats = this.features(pcm);
     const enc = await this.encoder.run({ input_features: new ort.Tensor("float32", feats, [1, this.nMels, N_FRAMES]) });
     const hidden = enc[this.encoder.outputNames.includes("last_hidden_state") ? "last_hidden_state" : this.encoder.outputNames[0]!]!;
-    const prompt = [vocab.sot, ...vocab.langTask];
+    // Without timestamp tokens the prompt asks for none (<|notimestamps|>), as Whisper does.
+    const prompt = [vocab.sot, ...vocab.langTask, ...(vocab.timestamps.size === 0 && vocab.noTimestamps !== null ? [vocab.noTimestamps] : [])];
     const tokens: number[] = [];
     let past: Record<string, Tensor> = {};
     for (const p of this.past) past[p.name] = new ort.Tensor("float32", new Float32Array(0), [1, p.heads, 0, p.headDim]);
@@ -197,34 +198,48 @@ export class Whisper {
     return this.segmentsOf(tokens);
   }
 
-  /** Greedy choice with Whisper's suppression and timestamp rules (timestamps first, in pairs, never going back). */
+  /**
+   * Greedy choice with Whisper's suppression and timestamp rules (decoding.py ApplyTimestampRules):
+   * a window opens with a timestamp no later than 1 s, timestamps come in pairs and never go back,
+   * and a timestamp is taken whenever their total probability beats the best text token.
+   */
   private pick(logits: Float32Array, tokens: number[]): number {
     const { vocab } = this;
     const ts = vocab.timestamps;
+    const timed = ts.size > 0;
     const last = tokens.at(-1);
     const lastIsTs = last !== undefined && ts.has(last);
     const penultimateIsTs = tokens.length < 2 || ts.has(tokens.at(-2)!);
     let lastTime = -1;
     for (const t of tokens) if (ts.has(t)) lastTime = Math.max(lastTime, ts.get(t)!);
-    let best = -1;
-    let bestScore = -Infinity;
+    let bestText = -1;
+    let bestTs = -1;
+    let tsMax = -Infinity;
+    const allowed: number[] = [];
     for (let id = 0; id < logits.length; id++) {
-      if (this.suppress.has(id) || id === vocab.noTimestamps || id === vocab.sot || vocab.langTask.includes(id)) continue;
-      if (tokens.length === 0 && (this.beginSuppress.has(id) || !ts.has(id))) continue; // a window opens with a timestamp
+      if (this.suppress.has(id) || id === vocab.sot || vocab.langTask.includes(id)) continue;
+      if (timed && id === vocab.noTimestamps) continue;
+      if (tokens.length === 0 && this.beginSuppress.has(id)) continue;
       const isTs = ts.has(id);
+      if (timed) {
+        if (tokens.length === 0 && (!isTs || ts.get(id)! > 1)) continue; // opens with a timestamp ≤ 1 s
+        if (isTs) {
+          if (ts.get(id)! < lastTime) continue;
+          if (lastIsTs && penultimateIsTs) continue; // a pair was just closed (or opened): text follows
+        } else if (lastIsTs && !penultimateIsTs && id !== vocab.eot) continue; // after a closing timestamp: another or the end
+      } else if (isTs) continue;
+      allowed.push(id);
       if (isTs) {
-        const t = ts.get(id)!;
-        if (t < lastTime) continue;
-        if (lastIsTs && penultimateIsTs) continue; // a pair was just closed: text must follow
-      } else if (lastIsTs && !penultimateIsTs && id !== vocab.eot) {
-        continue; // after a closing timestamp only another timestamp (or the end) may come
-      }
-      if (logits[id]! > bestScore) {
-        bestScore = logits[id]!;
-        best = id;
-      }
+        if (bestTs < 0 || logits[id]! > logits[bestTs]!) bestTs = id;
+        tsMax = Math.max(tsMax, logits[id]!);
+      } else if (bestText < 0 || logits[id]! > logits[bestText]!) bestText = id;
     }
-    return best < 0 ? vocab.eot : best;
+    if (bestTs < 0) return bestText < 0 ? vocab.eot : bestText;
+    if (bestText < 0) return bestTs;
+    // log Σ exp over the allowed timestamps, against the best text logit (same softmax denominator).
+    let sum = 0;
+    for (const id of allowed) if (ts.has(id)) sum += Math.exp(logits[id]! - tsMax);
+    return tsMax + Math.log(sum) > logits[bestText]! ? bestTs : bestText;
   }
 
   /** Timestamp-delimited segments; text after the last timestamp runs to the window's end (30 s). */

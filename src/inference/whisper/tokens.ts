@@ -71,10 +71,18 @@ export function loadWhisperVocab(path: string): WhisperVocab {
   const eot = need("<|endoftext|>");
   const sot = need("<|startoftranscript|>");
   const noTimestamps = byContent.get("<|notimestamps|>") ?? null;
+  // Older exports leave the timestamp tokens out of tokenizer.json: Whisper's are the 1501 ids after
+  // <|notimestamps|>, 0.02 s apart (timestamp_begin = no_timestamps + 1).
+  if (timestamps.size === 0 && noTimestamps !== null && !pieces.has(noTimestamps + 1)) {
+    for (let i = 0; i <= 1500; i++) {
+      timestamps.set(noTimestamps + 1 + i, Math.round(i * 2) / 100);
+      special.add(noTimestamps + 1 + i);
+    }
+  }
   // A multilingual vocabulary has <|en|> and <|transcribe|>; the .en models have neither in their prompt.
   const langTask = byContent.has("<|en|>") && byContent.has("<|transcribe|>") ? [byContent.get("<|en|>")!, byContent.get("<|transcribe|>")!] : [];
   const bytes = byteDecoder();
-  const size = Math.max(...pieces.keys()) + 1;
+  const size = Math.max(...pieces.keys(), ...timestamps.keys()) + 1;
   return {
     size,
     eot,
