@@ -22,6 +22,8 @@ const proc = Bun.spawn(
     "--external=@vladmandic/human",
     "--external=@tensorflow/tfjs-backend-wasm",
     "--external=@tensorflow/tfjs-core",
+    "--external=@tensorflow/tfjs",
+    "--external=nsfwjs",
     "--external=@gutenye/ocr-node",
     "--external=playwright-core",
     join(root, "src", "cli.ts"),

@@ -37,7 +37,7 @@ const db = () => new Database(join(env.REELSMITH_HOME!, "reelsmith.db"), { reado
 
 describe("reelsmith index", () => {
   test("good clips index; broken ones fail with readable reasons; the batch goes on", async () => {
-    const r = await runCli(["index", lib, "--license", "CC0", "--json"], env);
+    const r = await runCli(["index", lib, "--license", "CC0", "--consent", "--json"], env);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     const byFile = (list: { file: string }[], name: string) => list.find((x) => x.file.endsWith(`/${name}`));
@@ -78,7 +78,7 @@ describe("reelsmith index", () => {
 
   test("running again does no new work", async () => {
     const before = db().query("SELECT id, updated_at FROM video_clips ORDER BY id").all();
-    const r = await runCli(["index", lib, "--license", "CC0", "--json"], env);
+    const r = await runCli(["index", lib, "--license", "CC0", "--consent", "--json"], env);
     const s = JSON.parse(r.stdout);
     expect(s.indexed).toHaveLength(0);
     expect(s.unchanged.length).toBe(6);

@@ -112,7 +112,7 @@ test("index through the API with two workers; kill -9 one mid-job: the other fin
   const b = startWorker("b");
   const tasks: Record<string, string> = {};
   for (const f of FILES) {
-    const r = await api("/api/clips/index", { video_url: join(CLIPS, f), license: "CC-BY" });
+    const r = await api("/api/clips/index", { video_url: join(CLIPS, f), license: "CC-BY", consent: true });
     tasks[f] = r.task_id;
   }
   // Kill worker a while one of its index jobs is past probing and hashing (in the analysis passes).

@@ -77,6 +77,18 @@ describe("search on the indexed corpus", () => {
     expect(await app.searchIndex.count()).toBe(await app.clips.count({ status: "analyzed" }));
   });
 
+  test("brand safety looked at every clip and flagged none of this harmless corpus; faces were seen and consent recorded", async () => {
+    const corpus = (await app.clips.list({ status: "analyzed", limit: 1000 })).filter((c) => c.filePath.startsWith(CLIPS));
+    for (const c of corpus) {
+      const safety = (c.customMetadata as { safety?: { frames: number } }).safety;
+      expect(safety?.frames ?? 0).toBeGreaterThan(0);
+      expect(c.rightsIssues.filter((i) => i.kind === "nsfw" || i.kind === "faces")).toEqual([]);
+    }
+    // The speakers' faces were found; the fixture's --consent is what keeps them cleared.
+    const speakers = corpus.filter((c) => c.filePath.includes("grid_speaker"));
+    expect(speakers.every((c) => (c.faceCount ?? 0) >= 1 && (c.customMetadata as { face_consent?: string }).face_consent === "given (command line)")).toBe(true);
+  });
+
   test("for each clip, its query finds it in the top 5, pointing at a moment inside the clip", async () => {
     const misses: string[] = [];
     for (const [file, q] of Object.entries(QUERIES)) {

@@ -25,8 +25,8 @@ const COMMANDS: Record<string, Command> = {
   index: {
     summary: "index clips: probe, hash, visual and audio analysis, store",
     usage:
-      "reelsmith index <files or folders…> [--json] [--concurrency N] [--source user_upload|purchased|licensed] [--license L] [--manifest FILE] [--reindex]",
-    booleans: ["reindex"],
+      "reelsmith index <files or folders…> [--json] [--concurrency N] [--source user_upload|purchased|licensed] [--license L] [--manifest FILE] [--reindex] [--consent]",
+    booleans: ["reindex", "consent"],
     run: async (a, c) => (await import("./commands/index.ts")).indexCommand(a, c),
   },
   clips: {

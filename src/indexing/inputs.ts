@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
+import { CONSENT_COLUMNS, parseConsent } from "../compliance/faces.ts";
 import { CLIP_SOURCES, type ClipSource } from "../db/enums.ts";
 
 /** Extensions picked up when a folder is walked (explicitly named files are always taken). */
@@ -66,6 +67,8 @@ export interface ManifestEntry {
   /** Provenance text (the source column when it is not one of the seed's sources). */
   provenance?: string;
   notes?: string;
+  /** The consent / model_release column, when the sheet has one and it says yes or no. */
+  consent?: boolean;
   /** Every other column, kept in custom_metadata. */
   extra: Record<string, string>;
 }
@@ -103,6 +106,10 @@ export async function readManifest(path: string): Promise<Map<string, ManifestEn
       return i >= 0 ? r[i]?.trim() || undefined : undefined;
     };
     const src = get("source");
+    for (const c of CONSENT_COLUMNS) {
+      const v = get(c);
+      if (v !== undefined && parseConsent(v) === undefined) throw new ManifestError(path, `row ${n + 2}: ${c} "${v}" is neither yes nor no`);
+    }
     const extra: Record<string, string> = {};
     cols.forEach((c, i) => {
       if (!["file", "license", "licence", "source", "notes"].includes(c) && r[i]) extra[c] = r[i]!;
@@ -113,6 +120,7 @@ export async function readManifest(path: string): Promise<Map<string, ManifestEn
       source: CLIP_SOURCES.includes(src as ClipSource) ? (src as ClipSource) : undefined,
       provenance: src && !CLIP_SOURCES.includes(src as ClipSource) ? src : undefined,
       notes: get("notes"),
+      consent: CONSENT_COLUMNS.map((c) => parseConsent(get(c))).find((v) => v !== undefined),
       extra,
     };
     out.set(file, entry);

@@ -19,6 +19,8 @@ export interface IndexOptions {
   source?: ClipSource;
   license?: string;
   manifest?: string;
+  /** The people shown in these clips gave consent (model releases on file). */
+  consent?: boolean;
   /** Index again even when the file is unchanged since it was indexed. */
   reindex?: boolean;
   signal?: AbortSignal;
@@ -138,6 +140,8 @@ function buildInput(file: string, batchId: string, entry: ManifestEntry | undefi
     licenseOrigin: opts.license ? "command line" : entry ? "manifest" : undefined,
     provenance: entry?.provenance,
     notes: entry?.notes,
+    // --consent speaks for every clip of this run; otherwise the sheet's column, row by row.
+    consent: opts.consent ? { cleared: true, origin: "command line" } : entry?.consent !== undefined ? { cleared: entry.consent, origin: "manifest" } : undefined,
     extra: { ...(entry?.extra ?? {}), file_mtime_ms: String(mtimeMs) },
   };
 }

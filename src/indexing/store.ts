@@ -1,5 +1,6 @@
 import type { AppContext } from "../app.ts";
 import { NEAR_DUPLICATE_SIMILARITY } from "../analysis/visual/features.ts";
+import { faceConsentIssue, readSidecarConsent } from "../compliance/faces.ts";
 import { findCopyrightedMusic, fingerprintAudio } from "../compliance/music.ts";
 import { licenseInText, readSidecarLicense } from "../compliance/sidecar.ts";
 import type { RightsIssueJson } from "../db/json-types.ts";
@@ -45,6 +46,20 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
   if (app.config.env.REELSMITH_REFERENCE_TRACKS && audio.hasAudio)
     for (const m of await findCopyrightedMusic(app, await fingerprintAudio(input.path)))
       issues.push({ kind: "copyrighted_music", reason: `plays the reference track "${m.track}" from ${m.start} s to ${m.end} s`, evidence: { track: m.track, start: m.start, end: m.end, score: m.score } });
+  // Likeness is not covered by the copyright licence: identifiable faces need consent on record.
+  const consent = input.consent ?? (await readSidecarConsent(input.path));
+  const faceIssue = faceConsentIssue(visual.faces.boxes, visual.faces.count, consent);
+  if (faceIssue) issues.push(faceIssue);
+  // Brand safety: the worst unsafe keyframe is the evidence; every flagged time is in the reason.
+  const unsafe = visual.safety?.flagged ? visual.safety.unsafe : [];
+  if (unsafe.length) {
+    const worst = unsafe.reduce((a, b) => (b.score > a.score ? b : a));
+    issues.push({
+      kind: "nsfw",
+      reason: `unsafe for brands: ${unsafe.map((u) => `${u.label} ${u.score.toFixed(2)} at ${u.time.toFixed(1)} s`).join(", ")} (nsfwjs MobileNetV2 and MobileNetV2Mid agreeing, ${visual.safety!.frames} keyframes looked at)`,
+      evidence: { time: worst.time, score: worst.score, text: worst.label },
+    });
+  }
   const attribution = requiresAttribution(rights.license) ? (sidecar?.attribution ?? input.provenance ?? probe.tags.artist ?? probe.tags.copyright ?? null) : null;
 
   const candidates = (await app.clips.fingerprints()).filter((c) => c.id !== already?.id).map((c) => ({ ...c, similarity: similarity(visual.fingerprint, c.perceptualHash) }));
@@ -117,6 +132,8 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
       ...(input.extra ?? {}),
       index_task_id: input.taskId,
       licence_origin: origin,
+      face_consent: consent ? `${consent.cleared ? "given" : "refused"} (${consent.origin})` : null,
+      safety: visual.safety ? { frames: visual.safety.frames, confirmed: visual.safety.confirmed, max_explicit: visual.safety.maxExplicit, max_suggestive: visual.safety.maxSuggestive, ...(visual.safety.gate ? { gate: visual.safety.gate } : {}) } : null,
       provenance: input.provenance ?? null,
       container_tags: probe.tags,
       motion_step_seconds: visual.motionStep,

@@ -2,6 +2,8 @@
 import type { ActionSpan, AudioAnalysis, Detection, OcrLine, Shot } from "../analysis/types.ts";
 import type { ClipSource, EmotionalTone, Pacing, TagSource, Theme } from "../db/enums.ts";
 import type { KeyMomentJson } from "../db/json-types.ts";
+import type { Consent } from "../compliance/faces.ts";
+import type { SafetyReport } from "../inference/nsfw.ts";
 
 export interface IndexInput {
   path: string;
@@ -14,6 +16,8 @@ export interface IndexInput {
   provenance?: string;
   notes?: string;
   extra?: Record<string, string>;
+  /** Consent of the people shown (model releases), when the request or the sheet says. */
+  consent?: Consent;
 }
 
 export interface KeyframeSummary {
@@ -46,6 +50,8 @@ export interface VisualSummary {
   onScreenText: OcrLine[];
   actions: ActionSpan[];
   embeddingModel?: string;
+  /** Brand safety (nsfwjs) on the keyframes; absent from snapshots taken before it existed. */
+  safety?: SafetyReport;
   absent: { signal: string; reason: string }[];
 }
 

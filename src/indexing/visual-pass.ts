@@ -8,6 +8,7 @@ import type { AppContext } from "../app.ts";
 import { analyseVision } from "../analysis/vision.ts";
 import { analyseVisual, fingerprintSimilarity, MOTION_STEP } from "../analysis/visual/index.ts";
 import { createHumanModels, type VisionModels } from "../inference/human.ts";
+import { checkSafety, createNsfwClassifier, type NsfwClassifier } from "../inference/nsfw.ts";
 import { createOcr, type OcrReader } from "../inference/ocr.ts";
 import { isClipAbsent, loadClip, type ClipAbsent, type ImageTextEncoder } from "../inference/clip/encoder.ts";
 import { writeJpeg } from "../media/images.ts";
@@ -23,6 +24,7 @@ export function createVisualPass(app: AppContext) {
   let models: Promise<VisionModels | { absent: string }> | undefined;
   let ocr: Promise<OcrReader | { absent: string }> | undefined;
   let clip: Promise<ImageTextEncoder | ClipAbsent> | undefined;
+  let nsfw: Promise<NsfwClassifier | { absent: string }> | undefined;
   return {
     similarity: fingerprintSimilarity,
     async run(path: string, probe: ProbeResult, fileHash: string, signal?: AbortSignal): Promise<VisualSummary> {
@@ -44,6 +46,13 @@ export function createVisualPass(app: AppContext) {
       clip ??= loadClip(app.config.modelsDir);
       const encoder = await clip;
       const absent: VisualSummary["absent"] = [...vision.absent];
+      // Brand safety on the keyframes (one per shot plus motion peaks), at most 8 spread over the clip.
+      nsfw ??= createNsfwClassifier();
+      const classifier = await nsfw;
+      // The rule's third condition (src/inference/nsfw.ts): someone is in the picture.
+      const person = vision.faces.count > 0 || vision.detectedObjects.some((o) => o.object === "person" && o.confidence >= 0.4);
+      const safety = "absent" in classifier ? undefined : await checkSafety(classifier, v.keyframes.map((k) => k.frame), { max: 8, person });
+      if ("absent" in classifier) absent.push({ signal: "nsfw", reason: classifier.absent });
       let embeddings: Float32Array[] = [];
       if (isClipAbsent(encoder)) absent.push({ signal: "image embeddings", reason: encoder.reason });
       else embeddings = await encoder.encodeImage(v.keyframes.map((k) => k.frame));
@@ -76,6 +85,7 @@ export function createVisualPass(app: AppContext) {
         faces: vision.faces,
         onScreenText: vision.onScreenText,
         actions: vision.detectedActions,
+        safety,
         embeddingModel: embeddings.length && !isClipAbsent(encoder) ? encoder.modelDir.split("/").pop() : undefined,
         absent,
       };

@@ -64,7 +64,7 @@ export function createJobHandlers(app: AppContext, opts: { queue?: JobQueue } = 
     "index.file": async (p, ctx) => {
       const { actors } = await steps.get();
       const summary = await untilAborted(
-        indexFiles(app, [p.path], actors, { concurrency: 1, source: p.source, license: p.license, reindex: p.reindex, signal: ctx.signal }),
+        indexFiles(app, [p.path], actors, { concurrency: 1, source: p.source, license: p.license, reindex: p.reindex, consent: p.consent, signal: ctx.signal }),
         ctx.signal,
       );
       // Our own machinery failing (database gone, file vanished) is worth a retry; a clip the

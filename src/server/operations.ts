@@ -101,6 +101,8 @@ export const indexRequestSchema = z.strictObject({
   source: z.enum(CLIP_SOURCES).optional(),
   license: z.string().trim().min(1).optional(),
   reindex: z.boolean().optional(),
+  /** The people shown gave consent (model releases on file): identifiable faces are not flagged. */
+  consent: z.boolean().optional(),
 });
 export type IndexRequest = z.infer<typeof indexRequestSchema>;
 
@@ -131,7 +133,7 @@ export async function startIndex(deps: ServerDeps, req: IndexRequest): Promise<{
   const existing = await deps.app.clips.findByPath(path);
   const { jobId } = await deps.jobs.enqueue(
     "index.file",
-    { path, ...(req.source ? { source: req.source } : {}), ...(license ? { license } : {}), ...(req.reindex ? { reindex: true } : {}) },
+    { path, ...(req.source ? { source: req.source } : {}), ...(license ? { license } : {}), ...(req.reindex ? { reindex: true } : {}), ...(req.consent ? { consent: true } : {}) },
     { dedupeKey: `index:${path}` },
   );
   return { clip_id: existing?.id ?? null, task_id: jobId, status: "indexing", path };

@@ -15,6 +15,7 @@ const flagsSchema = z.strictObject({
   license: z.string().trim().min(1).optional(),
   manifest: z.string().trim().min(1).optional(),
   reindex: z.boolean().optional(),
+  consent: z.boolean().optional(),
 });
 
 /** `reelsmith index <files or folders…>`: a progress bar on a terminal, one summary with --json. */
@@ -36,6 +37,7 @@ export async function indexCommand(args: ParsedArgs, config: Config): Promise<nu
       license: flags.license,
       manifest: flags.manifest,
       reindex: flags.reindex,
+      consent: flags.consent,
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === "start") bar = createProgressBar(e.total, "clips");
