@@ -109,7 +109,7 @@ export async function benchRender(runs = 1): Promise<string[][]> {
     const [pw, pc] = best.plain as [number, number];
     const row = (label: string, out: number, [w, c]: number[]) => [label, out.toFixed(2), w!.toFixed(2), c!.toFixed(2), (out / w!).toFixed(2), (w! / pw).toFixed(2), (c! / pc).toFixed(2)];
     const rows = [
-      row(`renderTimeline, fresh (${tl.entries.length} clips, 3 crossfades, 1 zoom, 2-pass loudnorm, chapters)`, duration, best.render),
+      row(`renderTimeline, fresh (${tl.entries.length} clips, 3 crossfades, 1 zoom, ebur128 + gain, chapters)`, duration, best.render),
       row("renderTimeline, all segments reused", duration, best.rerender),
       row("renderTimeline, proxy 360p ultrafast", duration, best.proxy),
       row("plain ffmpeg: same windows, scale+pad+concat, libx264 veryfast CRF 20", plainDuration, best.plain),

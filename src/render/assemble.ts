@@ -2,7 +2,7 @@
  * renderTimeline: timeline in, finished MP4 out. Each entry is rendered once into a reusable
  * segment (picture encoded with the final encoder); cuts and zooms join by stream copy, and only
  * crossfade frames are encoded a second time. The audio is joined, measured and normalised to the
- * timeline's loudness target (two-pass loudnorm), then muxed with chapters and faststart.
+ * timeline's loudness target (measured once with ebur128, then one linear gain with a limiter when peaks need it), then muxed with chapters and faststart.
  */
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,7 +11,8 @@ import { probe, type ProbeResult } from "../media/probe.ts";
 import { outputSize, type Timeline } from "../production/types.ts";
 import { chaptersFfmetadata } from "./chapters.ts";
 import { chooseEncoder, softwareEncoder, type EncoderRequest, type VideoEncoder } from "./encoder.ts";
-import { concatList, finalArgs, loudnessMeasureArgs, parseLoudnorm, xfadeArgs, type LoudnormMeasurement } from "./join.ts";
+import { concatList, finalArgs, loudnessMeasureArgs, xfadeArgs, type MeasuredLoudness } from "./join.ts";
+import { parseEbur128Summary } from "./qa-measure.ts";
 import { layoutTimeline, type TimelineLayout } from "./layout.ts";
 import { renderSegment } from "./segment-cache.ts";
 import { segmentSeconds, segmentStreams, type SegmentSpec } from "./segment.ts";
@@ -110,7 +111,7 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
   // run them side by side.
   const measureJob = o.proxy
     ? Promise.resolve(null)
-    : runMedia(loudnessMeasureArgs(ff, segPaths, layout, tl.loudnessTarget), {
+    : runMedia(loudnessMeasureArgs(ff, segPaths, layout), {
         signal: o.signal,
         durationSeconds: layout.durationSeconds,
         stderrLimit: 1 << 20,
@@ -120,44 +121,58 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
   if (partsR.status === "rejected") throw partsR.reason;
   if (measureR.status === "rejected") throw measureR.reason;
   const parts = partsR.value;
-  let measured: LoudnormMeasurement | null = null;
+  let measured: MeasuredLoudness | null = null;
   if (measureR.value) {
-    measured = parseLoudnorm(measureR.value.stderr);
-    if (!measured) notes.push("loudnorm measurement could not be parsed; applied single-pass (dynamic) normalisation");
+    const m = parseEbur128Summary(measureR.value.stderr);
+    if (m && Number.isFinite(m.integrated) && m.integrated > -70) measured = { integrated: m.integrated, truePeak: m.truePeak ?? Number.NaN };
+    else notes.push(`the joined audio has no measurable loudness (${m ? `${m.integrated} LUFS` : "no ebur128 summary"}); no gain applied`);
   }
   report(93, "joining");
   await writeFile(listPath, concatList(parts));
   await writeFile(metaPath, chaptersFfmetadata(o.title ?? tl.productionId, tl.entries, layout));
   const videoPath = join(o.outDir, `${tl.productionId.replace(/[^\w.-]+/g, "_")}${o.proxy ? "-proxy" : ""}.mp4`);
   const part = `${videoPath}.part`;
-  const fin = await runMedia(finalArgs(ff, { concatList: listPath, segments: segPaths, metadata: metaPath, layout, loudness: o.proxy ? null : { target: tl.loudnessTarget, measured }, out: part }), {
-    signal: o.signal,
-    durationSeconds: layout.durationSeconds,
-    stderrLimit: 1 << 20,
-    onProgress: (p) => report(93 + (p.percent ?? 0) * 0.07, "final mux"),
-  }).catch(async (err) => {
-    await rm(part, { force: true });
-    throw err;
-  });
+  const mux = (m: MeasuredLoudness | null) =>
+    runMedia(finalArgs(ff, { concatList: listPath, segments: segPaths, metadata: metaPath, layout, loudness: o.proxy ? null : { target: tl.loudnessTarget, measured: m }, out: part }), {
+      signal: o.signal,
+      durationSeconds: layout.durationSeconds,
+      stderrLimit: 1 << 20,
+      onProgress: (p) => report(93 + (p.percent ?? 0) * 0.07, "final mux"),
+    }).catch(async (err) => {
+      await rm(part, { force: true });
+      throw err;
+    });
+  let fin = await mux(measured);
+  let applied = parseEbur128Summary(fin.stderr);
+  // The limiter took the loudness under the target: once more with the shortfall added to the gain.
+  const miss = applied && measured ? tl.loudnessTarget - applied.integrated : 0;
+  if (measured && Math.abs(miss) > 0.5) {
+    notes.push(`limiting left the audio at ${applied!.integrated} LUFS; muxed again with ${miss.toFixed(1)} dB more gain`);
+    fin = await mux({ ...measured, correction: miss });
+    applied = parseEbur128Summary(fin.stderr);
+  }
   await rename(part, videoPath);
   await pruneStale(dir, new Set([...parts.map((p) => p.path), listPath, metaPath]));
   const out = await probe(videoPath, fp, o.signal);
   report(100, "done");
-  const applied = parseLoudnorm(fin.stderr);
   return {
     videoPath,
     durationSeconds: out.durationSeconds,
     encoder: encoder.codec,
     fallbackReason,
     segmentsReused: segments.filter((s) => s.reused).length,
-    loudness: measured ? { input_i: measured.input_i, output_i: applied?.output_i ?? Number.NaN } : null,
+    loudness: measured ? { input_i: measured.integrated, output_i: applied?.integrated ?? Number.NaN } : null,
     notes,
   };
 }
 
-/** The picture parts in order: bodies, with a crossfade piece (the only frames encoded twice) before each faded-in entry. */
+/**
+ * The picture parts in order: bodies, with a crossfade piece (the only frames encoded twice)
+ * before each faded-in entry. Pieces are independent short encodes: two run at a time.
+ */
 async function crossfadePieces(layout: TimelineLayout, segments: string[], encoder: VideoEncoder, dir: string, ff: string, signal?: AbortSignal): Promise<{ path: string; seconds: number }[]> {
   const parts: { path: string; seconds: number }[] = [];
+  const pending: (() => Promise<void>)[] = [];
   for (const [k, s] of layout.segments.entries()) {
     if (k > 0 && s.headFrames > 0) {
       const prev = segments[k - 1]!;
@@ -166,16 +181,22 @@ async function crossfadePieces(layout: TimelineLayout, segments: string[], encod
       const out = join(dir, name);
       if (!(await exists(out))) {
         const args = xfadeArgs(ff, { path: prev, tailStream: segmentStreams(layout.segments[k - 1]!).tail! }, { path: next, headStream: segmentStreams(s).head! }, s.headFrames, layout.fps, encoder, `${out}.part`);
-        await runMedia(args, { signal }).catch(async (err) => {
-          await rm(`${out}.part`, { force: true });
-          throw err;
+        pending.push(async () => {
+          await runMedia(args, { signal }).catch(async (err) => {
+            await rm(`${out}.part`, { force: true });
+            throw err;
+          });
+          await rename(`${out}.part`, out);
         });
-        await rename(`${out}.part`, out);
       }
       parts.push({ path: out, seconds: segmentSeconds(s.headFrames, layout.fps) });
     }
     parts.push({ path: segments[k]!, seconds: segmentSeconds(s.frames - s.headFrames - s.tailFrames, layout.fps) });
   }
+  const worker = async () => {
+    for (let job = pending.shift(); job; job = pending.shift()) await job();
+  };
+  await Promise.all([worker(), worker()]);
   return parts;
 }
 

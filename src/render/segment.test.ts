@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { chooseEncoder, nvencEncoder, softwareEncoder, videoCodecArgs } from "./encoder.ts";
-import { concatList, finalArgs, loudnessMeasureArgs, parseLoudnorm, xfadeArgs } from "./join.ts";
+import { concatList, finalArgs, gainChain, loudnessMeasureArgs, xfadeArgs } from "./join.ts";
+import { graphToString } from "./filtergraph.ts";
 import { layoutTimeline } from "./layout.ts";
 import { segmentArgs, segmentStreams } from "./segment.ts";
 
@@ -61,28 +62,32 @@ describe("join builders", () => {
     );
   });
 
-  test("final mux: copy the picture, join audio (acrossfade of the fade's samples), apply measured loudnorm, chapters", () => {
-    const measured = { input_i: -20.5, input_tp: -3.1, input_lra: 6.2, input_thresh: -31, target_offset: 0.3 };
+  test("final mux: copy the picture, join audio (acrossfade of the fade's samples), apply the measured gain, chapters", () => {
+    const measured = { integrated: -20.5, truePeak: -9.1 };
     expect(finalArgs("ffmpeg", { concatList: "/w/v.ffconcat", segments: ["/w/0.mov", "/w/1.mov", "/w/2.mov"], metadata: "/w/c.ffmeta", layout, loudness: { target: -14, measured }, out: "/o/p.mp4.part" })).toEqual([
       "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-v", "info", "-y", "-f", "concat", "-safe", "0", "-i", "/w/v.ffconcat",
       "-vn", "-i", "/w/0.mov", "-vn", "-i", "/w/1.mov", "-vn", "-i", "/w/2.mov", "-f", "ffmetadata", "-i", "/w/c.ffmeta",
       "-filter_complex",
       "[1:a:0]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo[a0];[2:a:0]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo[a1];[3:a:0]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo[a2];" +
         "[a0][a1]acrossfade=ns=24000:c1=tri:c2=tri[j1];[j1][a2]concat=n=2:v=0:a=1[j2];[j2]anull[ajoin];" +
-        "[ajoin]loudnorm=I=-14:TP=-1.5:LRA=11:measured_I=-20.5:measured_TP=-3.1:measured_LRA=6.2:measured_thresh=-31:offset=0.3:linear=true:print_format=json,aresample=48000,aformat=channel_layouts=stereo[aout]",
+        "[ajoin]volume=6.5dB,ebur128=framelog=verbose,aformat=channel_layouts=stereo[aout]",
       "-map", "0:v:0", "-map", "[aout]", "-map_metadata", "4", "-map_chapters", "4", "-c:v", "copy", "-c:a", "aac", "-b:a", "192k", "-ar", "48000",
       "-movflags", "+faststart", "-progress", "pipe:2", "-f", "mp4", "/o/p.mp4.part",
     ]);
-    const measure = loudnessMeasureArgs("ffmpeg", ["/w/0.mov", "/w/1.mov", "/w/2.mov"], layout, -14);
+    const measure = loudnessMeasureArgs("ffmpeg", ["/w/0.mov", "/w/1.mov", "/w/2.mov"], layout);
     expect(measure.at(-1)).toBe("-");
-    expect(measure[measure.indexOf("-filter_complex") + 1]).toEndWith("[ajoin]loudnorm=I=-14:TP=-1.5:LRA=11:print_format=json,aresample=48000,aformat=channel_layouts=stereo[aout]");
+    expect(measure[measure.indexOf("-filter_complex") + 1]).toEndWith("[ajoin]ebur128=peak=true:framelog=verbose[aout]");
   });
 
-  test("parseLoudnorm reads the JSON block loudnorm prints (captured from ffmpeg 5.1)", () => {
-    const stderr = `size=N/A time=00:00:13.50 bitrate=N/A speed=95x\n[Parsed_loudnorm_7 @ 0x55d0c1f0] \n{\n\t"input_i" : "-17.73",\n\t"input_tp" : "-5.02",\n\t"input_lra" : "12.30",\n\t"input_thresh" : "-28.30",\n\t"output_i" : "-14.00",\n\t"output_tp" : "-1.29",\n\t"output_lra" : "11.10",\n\t"output_thresh" : "-24.56",\n\t"normalization_type" : "dynamic",\n\t"target_offset" : "0.00"\n}\n`;
-    expect(parseLoudnorm(stderr)).toEqual({ input_i: -17.73, input_tp: -5.02, input_lra: 12.3, input_thresh: -28.3, target_offset: 0, output_i: -14 });
-    expect(parseLoudnorm("no json here")).toBeNull();
-    expect(parseLoudnorm('[Parsed_loudnorm_0 @ 0x1] {"input_i" : "-inf", "input_tp": "-inf", "input_lra": "0", "input_thresh": "-70", "target_offset": "0"}')).toBeNull();
+  test("the gain: a limiter only when the gain would push the true peak over -1.5 dBTP; no gain on silence", () => {
+    const graph = (measured: { integrated: number; truePeak: number; correction?: number } | null) => graphToString([gainChain(-14, measured, "in", "out")]);
+    expect(graph({ integrated: -20.5, truePeak: -8.1 })).toBe("[in]volume=6.5dB,ebur128=framelog=verbose,aformat=channel_layouts=stereo[out]");
+    expect(graph({ integrated: -20.5, truePeak: -7.9 })).toBe("[in]volume=6.5dB,alimiter=limit=0.7943:attack=5:release=50:level=false:latency=true,ebur128=framelog=verbose,aformat=channel_layouts=stereo[out]");
+    expect(graph({ integrated: -9, truePeak: -0.2 })).toBe("[in]volume=-5dB,ebur128=framelog=verbose,aformat=channel_layouts=stereo[out]");
+    // A second try after limiting took the first 1.4 LU under: the correction adds to the gain.
+    expect(graph({ integrated: -20, truePeak: 0, correction: 1.4 })).toBe("[in]volume=7.4dB,alimiter=limit=0.7943:attack=5:release=50:level=false:latency=true,ebur128=framelog=verbose,aformat=channel_layouts=stereo[out]");
+    expect(graph({ integrated: -Infinity, truePeak: -Infinity })).toBe("[in]ebur128=framelog=verbose,aformat=channel_layouts=stereo[out]");
+    expect(graph(null)).toBe("[in]ebur128=framelog=verbose,aformat=channel_layouts=stereo[out]");
   });
 
   test("NVENC asks for constant quality with a zero bitrate target", () => {
