@@ -94,6 +94,7 @@ describe("the browser UI", () => {
     await page.click("summary");
     await page.setInputFiles("#file", upload);
     await page.fill("#license", "CC0");
+    await page.check("#consent");
     await page.click("text=Upload and index");
     await page.waitForSelector("#task[data-status=completed]", { timeout: 180_000 });
     const link = page.locator("#task a");

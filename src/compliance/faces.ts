@@ -11,10 +11,10 @@
  *     MR-LMR do not).
  * A person can still clear the clip afterwards with the manual override (PATCH /api/clips/{id}).
  */
-import { readFile } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { basename } from "node:path";
 import type { RightsIssueJson } from "../db/json-types.ts";
 import { FACE_MIN_CONFIDENCE } from "../inference/human.ts";
+import { stem, text } from "./sidecar.ts";
 
 /**
  * A face counts as identifiable when its box is at least this share of the frame's height:
@@ -52,8 +52,6 @@ export function parseConsent(value: unknown): boolean | undefined {
 /** The consent columns a licence sheet may carry, in the order they are read. */
 export const CONSENT_COLUMNS = ["consent", "model_release", "face_consent"] as const;
 
-const stem = (p: string) => join(dirname(p), basename(p, extname(p)));
-const text = (path: string) => readFile(path, "utf8").catch(() => null);
 
 /** Consent written in a sidecar beside the clip (JSON, text or XMP), or null when none says. */
 export async function readSidecarConsent(clipPath: string): Promise<Consent | null> {

@@ -14,9 +14,11 @@ export interface SidecarLicense {
   file: string;
 }
 
-const stem = (p: string) => join(dirname(p), basename(p, extname(p)));
+/** The clip's path without its extension: sidecars sit at `<stem>.json` or `<clip>.json`. */
+export const stem = (p: string) => join(dirname(p), basename(p, extname(p)));
 
-async function text(path: string): Promise<string | null> {
+/** A sidecar's text, or null when there is none. */
+export async function text(path: string): Promise<string | null> {
   return readFile(path, "utf8").catch(() => null);
 }
 

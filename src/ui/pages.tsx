@@ -160,7 +160,7 @@ export function pageRoutes(): Hono<ServerEnv> {
     try {
       const saved = await saveUpload(c.var.deps, file.name, file.stream());
       const license = typeof form.license === "string" && form.license.trim() ? form.license.trim() : undefined;
-      const out = await startIndex(c.var.deps, { video_url: saved.path, ...(license ? { license } : {}) });
+      const out = await startIndex(c.var.deps, { video_url: saved.path, ...(license ? { license } : {}), ...(form.consent === "yes" ? { consent: true } : {}) });
       const t = await taskStatus(c.var.deps, out.task_id);
       return c.html(<TaskStatus taskId={out.task_id} name={String(t.name)} status={String(t.status)} error={null} result={null} />);
     } catch (e) {

@@ -158,6 +158,11 @@ export function LibraryPage(props: { csrf: string; grid: Child; tones: readonly 
               <input id="license" name="license" type="text" placeholder="CC0, CC-BY-4.0, proprietary-cleared…" />
             </div>
             <div>
+              <label title="Clips with identifiable faces are not cleared without it">
+                <input id="consent" name="consent" type="checkbox" value="yes" /> People shown gave consent (model releases on file)
+              </label>
+            </div>
+            <div>
               <button type="submit">Upload and index</button>
             </div>
           </div>

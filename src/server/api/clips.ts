@@ -42,6 +42,7 @@ const uploadQuery = z.strictObject({
   filename: z.string().trim().min(1).max(200).optional(),
   source: z.enum(CLIP_SOURCES).optional(),
   license: z.string().trim().min(1).max(100).optional(),
+  consent: z.enum(["true", "false"]).optional(),
 });
 
 /** The compact clip card the list and search return (the full row is at /api/clips/{id}). */
@@ -73,7 +74,7 @@ export function clipRoutes(): Hono<ServerEnv> {
     return c.json(out, 202);
   });
 
-  doc({ method: "post", path: "/api/clips/upload", tag: "clips", summary: "Upload a video (multipart field `file`, or the raw body with ?filename=) and index it", bodyType: "multipart", body: z.object({ file: z.any(), source: z.enum(CLIP_SOURCES).optional(), license: z.string().optional() }), responses: { 202: "stored and queued", 400: "no file", 413: "over the size limit", 415: "not a video" } });
+  doc({ method: "post", path: "/api/clips/upload", tag: "clips", summary: "Upload a video (multipart field `file`, or the raw body with ?filename=) and index it", bodyType: "multipart", body: z.object({ file: z.any(), source: z.enum(CLIP_SOURCES).optional(), license: z.string().optional(), consent: z.enum(["true", "false"]).optional() }), responses: { 202: "stored and queued", 400: "no file", 413: "over the size limit", 415: "not a video" } });
   r.post("/upload", async (c) => {
     const deps = c.var.deps;
     const q = queryOf(c, uploadQuery);
@@ -83,19 +84,21 @@ export function clipRoutes(): Hono<ServerEnv> {
     let saved: { path: string; bytes: number };
     let source = q.source;
     let license = q.license;
+    let consent = q.consent === "true";
     if (type.startsWith("multipart/form-data")) {
       const form = await c.req.parseBody();
       const file = form.file;
       if (!(file instanceof File)) throw new ApiError(400, "invalid_request", "file: attach the video as the multipart field `file`");
       if (typeof form.source === "string" && form.source) source = z.enum(CLIP_SOURCES).parse(form.source);
       if (typeof form.license === "string" && form.license.trim()) license = form.license.trim();
+      if (typeof form.consent === "string" && form.consent) consent = z.enum(["true", "false"], { message: 'consent: send "true" or "false"' }).parse(form.consent) === "true";
       saved = await saveUpload(deps, file.name, file.stream());
     } else {
       if (!q.filename) throw new ApiError(400, "invalid_request", "filename: give ?filename= when sending the raw video as the body");
       if (!c.req.raw.body) throw new ApiError(400, "empty_upload", "the upload is empty");
       saved = await saveUpload(deps, q.filename, c.req.raw.body);
     }
-    const out = await startIndex(deps, { video_url: saved.path, ...(source ? { source } : {}), ...(license ? { license } : {}) });
+    const out = await startIndex(deps, { video_url: saved.path, ...(source ? { source } : {}), ...(license ? { license } : {}), ...(consent ? { consent } : {}) });
     return c.json({ ...out, bytes: saved.bytes, file_name: saved.path.split("/").pop() }, 202);
   });
 
