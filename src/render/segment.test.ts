@@ -12,8 +12,8 @@ describe("segmentArgs", () => {
   test("a cut-to-cut clip with no audio: decode from the start, letterbox, silent audio of exactly 2 s", () => {
     const args = segmentArgs("ffmpeg", { entry: { filePath: "/c/a.mp4", sourceStart: 0, sourceEnd: 2, audioLevel: 1 }, source: { width: 340, height: 256, hasAudio: false, fps: 28 }, layout: { frames: 60, headFrames: 0, tailFrames: 0, zoomInFrames: 0, zoomOutFrames: 0 }, target: { width: 640, height: 360, fps: 30, mode: "fit" }, seek: "decode" }, enc, "/w/s.mov.part");
     expect(args).toEqual([
-      "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y", "-t", "3", "-noautorotate", "-i", "/c/a.mp4", "-filter_complex",
-      "[0:v:0]setpts=PTS-STARTPTS,scale=w=478:h=360:flags=bicubic,pad=w=640:h=360:x=80:y=0:color=black,setsar=1,fps=30,format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=60[body];" +
+      "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y", "-t", "2.3", "-noautorotate", "-i", "/c/a.mp4", "-filter_complex",
+      "[0:v:0]setpts=PTS-STARTPTS,trim=end=2.066667,scale=w=478:h=360:flags=bicubic,pad=w=640:h=360:x=80:y=0:color=black,setsar=1,fps=30,format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=60[body];" +
         "anullsrc=r=48000:cl=stereo,aresample=48000,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,volume=1,apad=whole_len=96000,atrim=end_sample=96000[aout]",
       "-map", "[body]", "-map", "[aout]", ...X264, "-c:a", "pcm_s16le", "-progress", "pipe:2", "-f", "mov", "/w/s.mov.part",
     ]);
@@ -22,8 +22,8 @@ describe("segmentArgs", () => {
   test("9:16 fill around the focus with input seek, fade head and tail kept lossless beside the body", () => {
     const args = segmentArgs("ffmpeg", { entry: { filePath: "/c/b.mp4", sourceStart: 3, sourceEnd: 6.5, audioLevel: 0.5, focus: { x: 0.3, y: 0.5 } }, source: { width: 1280, height: 720, hasAudio: true, fps: 60 }, layout: { frames: 105, headFrames: 15, tailFrames: 15, zoomInFrames: 0, zoomOutFrames: 0 }, target: { width: 360, height: 640, fps: 30, mode: "fill" }, seek: "input" }, enc, "/w/t.mov.part");
     expect(args).toEqual([
-      "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y", "-ss", "3", "-t", "4.5", "-noautorotate", "-i", "/c/b.mp4", "-filter_complex",
-      "[0:v:0]setpts=PTS-STARTPTS,fps=30,crop=w=405:h=720:x=181:y=0,scale=w=360:h=640:flags=bicubic,setsar=1,format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=105,split=3[s_mid][s_head][s_tail];" +
+      "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y", "-ss", "3", "-t", "3.8", "-noautorotate", "-i", "/c/b.mp4", "-filter_complex",
+      "[0:v:0]setpts=PTS-STARTPTS,trim=end=3.566667,fps=30,crop=w=405:h=720:x=181:y=0,scale=w=360:h=640:flags=bicubic,setsar=1,format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=105,split=3[s_mid][s_head][s_tail];" +
         "[s_mid]trim=start_frame=15:end_frame=90,setpts=PTS-STARTPTS[mid];[s_head]trim=start_frame=0:end_frame=15,setpts=PTS-STARTPTS[head];[s_tail]trim=start_frame=90:end_frame=105,setpts=PTS-STARTPTS[tail];[mid]null[body];" +
         "[0:a:0]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,volume=0.5,apad=whole_len=168000,atrim=end_sample=168000[aout]",
       "-map", "[body]", "-map", "[aout]", "-map", "[head]", "-map", "[tail]", ...X264,
