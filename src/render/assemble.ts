@@ -94,14 +94,18 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
   let encoder = choice.encoder;
   let fallbackReason = choice.fallbackReason;
   let segments: { path: string; reused: boolean }[];
+  let pieces = new CrossfadePieces(layout, encoder, dir, ff, o.signal);
   try {
-    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, { ...o, notes }, report);
+    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, { ...o, notes }, report, (k, path) => pieces.segmentDone(k, path));
   } catch (err) {
+    // Crossfade pieces already started finish or clean up their .part files first.
+    await pieces.settled();
     if (encoder.codec !== "h264_nvenc" || o.signal?.aborted) throw err;
     // NVENC passed the one-frame test but failed on real input (e.g. out of sessions): redo in software.
     fallbackReason = `h264_nvenc failed during the render (${err instanceof FfmpegError ? err.reason : (err as Error).message}); encoded with libx264`;
     encoder = softwareEncoder(tl.fps, { preset: o.preset, proxy: o.proxy });
-    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, { ...o, notes }, report);
+    pieces = new CrossfadePieces(layout, encoder, dir, ff, o.signal);
+    segments = await renderSegments(tl, specs, layout, encoder, dir, ff, fp, { ...o, notes }, report, (k, path) => pieces.segmentDone(k, path));
   }
 
   const listPath = join(dir, "video.ffconcat");
@@ -117,7 +121,7 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
         stderrLimit: 1 << 20,
         onProgress: (p) => report(85 + (p.percent ?? 0) * 0.08, "joining"),
       });
-  const [partsR, measureR] = await Promise.allSettled([crossfadePieces(layout, segPaths, encoder, dir, ff, o.signal), measureJob]);
+  const [partsR, measureR] = await Promise.allSettled([pieces.parts(segPaths), measureJob]);
   if (partsR.status === "rejected") throw partsR.reason;
   if (measureR.status === "rejected") throw measureR.reason;
   const parts = partsR.value;
@@ -167,37 +171,66 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
 }
 
 /**
- * The picture parts in order: bodies, with a crossfade piece (the only frames encoded twice)
- * before each faded-in entry. Pieces are independent short encodes: two run at a time.
+ * The crossfade pieces (the only frames encoded twice): each starts as soon as the two segments
+ * it blends exist, so the pieces of early entries are done while the last segments still render,
+ * instead of after them. `parts` lists the picture in order: bodies, with a piece before each
+ * faded-in entry.
  */
-async function crossfadePieces(layout: TimelineLayout, segments: string[], encoder: VideoEncoder, dir: string, ff: string, signal?: AbortSignal): Promise<{ path: string; seconds: number }[]> {
-  const parts: { path: string; seconds: number }[] = [];
-  const pending: (() => Promise<void>)[] = [];
-  for (const [k, s] of layout.segments.entries()) {
-    if (k > 0 && s.headFrames > 0) {
-      const prev = segments[k - 1]!;
-      const next = segments[k]!;
-      const name = `x${String(k).padStart(3, "0")}-${new Bun.CryptoHasher("sha256").update(JSON.stringify([prev, next, s.headFrames, encoder])).digest("hex").slice(0, 16)}.mov`;
-      const out = join(dir, name);
-      if (!(await exists(out))) {
-        const args = xfadeArgs(ff, { path: prev, tailStream: segmentStreams(layout.segments[k - 1]!).tail! }, { path: next, headStream: segmentStreams(s).head! }, s.headFrames, layout.fps, encoder, `${out}.part`);
-        pending.push(async () => {
-          await runMedia(args, { signal }).catch(async (err) => {
-            await rm(`${out}.part`, { force: true });
-            throw err;
-          });
-          await rename(`${out}.part`, out);
-        });
-      }
-      parts.push({ path: out, seconds: segmentSeconds(s.headFrames, layout.fps) });
-    }
-    parts.push({ path: segments[k]!, seconds: segmentSeconds(s.frames - s.headFrames - s.tailFrames, layout.fps) });
+class CrossfadePieces {
+  private readonly done = new Map<number, string>();
+  private readonly jobs = new Map<number, Promise<string>>();
+
+  constructor(
+    private readonly layout: TimelineLayout,
+    private readonly encoder: VideoEncoder,
+    private readonly dir: string,
+    private readonly ff: string,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  segmentDone(k: number, path: string): void {
+    this.done.set(k, path);
+    for (const j of [k, k + 1]) if (this.done.has(j - 1) && this.done.has(j)) this.start(j);
   }
-  const worker = async () => {
-    for (let job = pending.shift(); job; job = pending.shift()) await job();
-  };
-  await Promise.all([worker(), worker()]);
-  return parts;
+
+  /** Waits for pieces already started (after a failed render, before starting over). */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.jobs.values());
+  }
+
+  async parts(segments: string[]): Promise<{ path: string; seconds: number }[]> {
+    segments.forEach((path, k) => this.done.set(k, path));
+    for (let k = 1; k < segments.length; k++) this.start(k);
+    const parts: { path: string; seconds: number }[] = [];
+    for (const [k, s] of this.layout.segments.entries()) {
+      const piece = this.jobs.get(k);
+      if (piece) parts.push({ path: await piece, seconds: segmentSeconds(s.headFrames, this.layout.fps) });
+      parts.push({ path: segments[k]!, seconds: segmentSeconds(s.frames - s.headFrames - s.tailFrames, this.layout.fps) });
+    }
+    return parts;
+  }
+
+  private start(k: number): void {
+    const s = this.layout.segments[k]!;
+    if (this.jobs.has(k) || k === 0 || s.headFrames <= 0) return;
+    const prev = this.done.get(k - 1)!;
+    const next = this.done.get(k)!;
+    const name = `x${String(k).padStart(3, "0")}-${new Bun.CryptoHasher("sha256").update(JSON.stringify([prev, next, s.headFrames, this.encoder])).digest("hex").slice(0, 16)}.mov`;
+    const out = join(this.dir, name);
+    const job = (async () => {
+      if (await exists(out)) return out;
+      const args = xfadeArgs(this.ff, { path: prev, tailStream: segmentStreams(this.layout.segments[k - 1]!).tail! }, { path: next, headStream: segmentStreams(s).head! }, s.headFrames, this.layout.fps, this.encoder, `${out}.part`);
+      await runMedia(args, { signal: this.signal }).catch(async (err) => {
+        await rm(`${out}.part`, { force: true });
+        throw err;
+      });
+      await rename(`${out}.part`, out);
+      return out;
+    })();
+    // Awaited in parts(); a failure before then must not be an unhandled rejection.
+    job.catch(() => {});
+    this.jobs.set(k, job);
+  }
 }
 
 async function renderSegments(
@@ -210,6 +243,7 @@ async function renderSegments(
   fp: string,
   o: RenderOptions & { notes?: string[] },
   report: (p: number, stage: string) => void,
+  onDone?: (k: number, path: string) => void,
 ): Promise<{ path: string; reused: boolean }[]> {
   const total = layout.segments.reduce((a, s) => a + s.frames, 0);
   // Frames done per segment: with two segments in flight, progress is their sum (so it never goes back).
@@ -234,6 +268,7 @@ async function renderSegments(
       progress(stage);
       if (run.seekNote) o.notes?.push(`${tl.entries[k]!.externalId}: decoded from the start (${run.seekNote})`);
       out[k] = run;
+      onDone?.(k, run.path);
     }
   };
   await Promise.all([worker(), worker()]);

@@ -6,7 +6,7 @@ import { layoutTimeline } from "./layout.ts";
 import { segmentArgs, segmentStreams } from "./segment.ts";
 
 const enc = softwareEncoder(30);
-const X264 = ["-c:v:0", "libx264", "-preset:v:0", "veryfast", "-g:v:0", "60", "-pix_fmt:v:0", "yuv420p", "-crf:v:0", "20", "-profile:v:0", "high"];
+const X264 = ["-c:v:0", "libx264", "-preset:v:0", "veryfast", "-g:v:0", "60", "-pix_fmt:v:0", "yuv420p", "-crf:v:0", "20", "-profile:v:0", "high", "-threads:v:0", "1"];
 
 describe("segmentArgs", () => {
   test("a cut-to-cut clip with no audio: decode from the start, letterbox, silent audio of exactly 2 s", () => {
