@@ -36,6 +36,8 @@ export interface VisionResult {
 }
 
 type Absent = { absent: string };
+/** CenterNet's score from which a "person" box is taken as someone in the picture. */
+export const PERSON_MIN_CONFIDENCE = 0.4;
 /** Frames on which person boxes are tracked for two-person actions (hugging). */
 const MAX_PEOPLE_FRAMES = 6;
 
@@ -96,7 +98,7 @@ export async function analyseVision(keyframes: RgbFrame[], poseFrames: RgbFrame[
       if (r.pose) track.push({ time: f.time, pose: r.pose });
       people.push({ time: f.time, boxes: r.objects.filter((o) => o.object === "person").map((o) => o.bbox) });
     }
-    const personMin = opts.personMin ?? 0.4;
+    const personMin = opts.personMin ?? PERSON_MIN_CONFIDENCE;
     const persons = people.map((p, i) => detections.filter((d) => d.time === frames[i]!.time && d.object === "person" && d.confidence >= personMin).length);
     if (Math.max(0, ...persons) > 0) {
       const sorted = [...poseFrames].sort((a, b) => a.time - b.time);

@@ -13,7 +13,8 @@ import { loadConfig } from "../config.ts";
 import { ManifestError, readManifest } from "../indexing/inputs.ts";
 import { indexFiles, type IndexOptions } from "../indexing/service.ts";
 import { createIndexSteps } from "../indexing/steps.ts";
-import { faceConsentIssue, identifiableFaces, parseConsent, readSidecarConsent } from "./faces.ts";
+import { faceConsentIssue, identifiableFaces, parseConsent, sidecarConsent } from "./faces.ts";
+import { readSidecars } from "./sidecar.ts";
 
 const CLIPS = join(import.meta.dir, "..", "..", "..", "shared", "corpus", "clips");
 let dir: string;
@@ -51,10 +52,10 @@ describe("consent values and sidecars", () => {
     writeFileSync(join(sub, "b.txt"), "License: CC-BY-4.0\nConsent: no\n");
     writeFileSync(join(sub, "c.xmp"), `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:plus="http://ns.useplus.org/ldf/xmp/1.0/" plus:ModelReleaseStatus="http://ns.useplus.org/ldf/vocab/MR-UMR"/></rdf:RDF></x:xmpmeta>`);
     writeFileSync(join(sub, "d.json"), JSON.stringify({ license: "CC0" }));
-    expect(await readSidecarConsent(join(sub, "a.mp4"))).toEqual({ cleared: true, origin: "sidecar a.json" });
-    expect(await readSidecarConsent(join(sub, "b.mp4"))).toEqual({ cleared: false, origin: "sidecar b.txt" });
-    expect(await readSidecarConsent(join(sub, "c.mp4"))).toEqual({ cleared: true, origin: "sidecar c.xmp" });
-    expect(await readSidecarConsent(join(sub, "d.mp4"))).toBeNull();
+    expect(sidecarConsent(await readSidecars(join(sub, "a.mp4")))).toEqual({ cleared: true, origin: "sidecar a.json" });
+    expect(sidecarConsent(await readSidecars(join(sub, "b.mp4")))).toEqual({ cleared: false, origin: "sidecar b.txt" });
+    expect(sidecarConsent(await readSidecars(join(sub, "c.mp4")))).toEqual({ cleared: true, origin: "sidecar c.xmp" });
+    expect(sidecarConsent(await readSidecars(join(sub, "d.mp4")))).toBeNull();
   });
 
   test("a sheet's consent column is read per row; a value that is neither yes nor no is refused with its row", async () => {

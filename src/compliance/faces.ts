@@ -14,7 +14,7 @@
 import { basename } from "node:path";
 import type { RightsIssueJson } from "../db/json-types.ts";
 import { FACE_MIN_CONFIDENCE } from "../inference/human.ts";
-import { stem, text } from "./sidecar.ts";
+import { xmpValue, type Sidecar } from "./sidecar.ts";
 
 /**
  * A face counts as identifiable when its box is at least this share of the frame's height:
@@ -54,31 +54,13 @@ export const CONSENT_COLUMNS = ["consent", "model_release", "face_consent"] as c
 
 
 /** Consent written in a sidecar beside the clip (JSON, text or XMP), or null when none says. */
-export async function readSidecarConsent(clipPath: string): Promise<Consent | null> {
-  for (const file of [`${stem(clipPath)}.json`, `${clipPath}.json`]) {
-    const raw = await text(file);
-    if (raw === null) continue;
-    try {
-      const doc = JSON.parse(raw) as Record<string, unknown>;
-      for (const key of CONSENT_COLUMNS) {
-        const v = parseConsent(doc[key]);
-        if (v !== undefined) return { cleared: v, origin: `sidecar ${basename(file)}` };
-      }
-    } catch {
-      // Not JSON: says nothing about consent.
-    }
-  }
-  for (const file of [`${stem(clipPath)}.txt`, `${clipPath}.txt`]) {
-    const raw = await text(file);
-    const m = raw && /^\s*(?:consent|model[ _-]?release|face[ _-]?consent)\s*[:=]\s*(.+)$/im.exec(raw);
-    const v = m ? parseConsent(m[1]) : undefined;
-    if (v !== undefined) return { cleared: v, origin: `sidecar ${basename(file)}` };
-  }
-  for (const file of [`${stem(clipPath)}.xmp`, `${clipPath}.xmp`]) {
-    const xml = await text(file);
-    const m = xml && (/plus:ModelReleaseStatus="([^"]+)"/.exec(xml) ?? /<plus:ModelReleaseStatus[^>]*>([\s\S]*?)<\/plus:ModelReleaseStatus>/.exec(xml) ?? /plus:ModelReleaseStatus[^>]*rdf:resource="([^"]+)"/.exec(xml));
-    const v = m ? parseConsent(m[1]!.replace(/<[^>]+>/g, "").trim()) : undefined;
-    if (v !== undefined) return { cleared: v, origin: `sidecar ${basename(file)}` };
+export function sidecarConsent(sidecars: Sidecar[]): Consent | null {
+  for (const { kind, file, raw, json } of sidecars) {
+    let value: boolean | undefined;
+    if (kind === "json") value = CONSENT_COLUMNS.map((k) => parseConsent(json?.[k])).find((v) => v !== undefined);
+    else if (kind === "txt") value = parseConsent(/^\s*(?:consent|model[ _-]?release|face[ _-]?consent)\s*[:=]\s*(.+)$/im.exec(raw)?.[1]);
+    else value = parseConsent(xmpValue(raw, "plus:ModelReleaseStatus") ?? /plus:ModelReleaseStatus[^>]*rdf:resource="([^"]+)"/.exec(raw)?.[1]);
+    if (value !== undefined) return { cleared: value, origin: `sidecar ${basename(file)}` };
   }
   return null;
 }

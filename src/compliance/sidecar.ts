@@ -14,16 +14,43 @@ export interface SidecarLicense {
   file: string;
 }
 
-/** The clip's path without its extension: sidecars sit at `<stem>.json` or `<clip>.json`. */
-export const stem = (p: string) => join(dirname(p), basename(p, extname(p)));
+const stem = (p: string) => join(dirname(p), basename(p, extname(p)));
 
-/** A sidecar's text, or null when there is none. */
-export async function text(path: string): Promise<string | null> {
-  return readFile(path, "utf8").catch(() => null);
+export interface Sidecar {
+  kind: "json" | "txt" | "xmp";
+  /** Which file it is. */
+  file: string;
+  raw: string;
+  /** A JSON sidecar's object; null when the file is not a JSON object (it then says nothing). */
+  json: Record<string, unknown> | null;
+}
+
+/**
+ * The sidecars beside a clip, read once, in the order they are believed: JSON, then text, then
+ * XMP, each as `<stem>.ext` before `<clip>.ext`. Licence and consent are both read from these.
+ */
+export async function readSidecars(clipPath: string): Promise<Sidecar[]> {
+  const found: Sidecar[] = [];
+  for (const kind of ["json", "txt", "xmp"] as const) {
+    for (const file of [`${stem(clipPath)}.${kind}`, `${clipPath}.${kind}`]) {
+      const raw = await readFile(file, "utf8").catch(() => null);
+      if (raw !== null) found.push({ kind, file, raw, json: kind === "json" ? jsonObject(raw) : null });
+    }
+  }
+  return found;
+}
+
+function jsonObject(raw: string): Record<string, unknown> | null {
+  try {
+    const doc: unknown = JSON.parse(raw);
+    return doc && typeof doc === "object" && !Array.isArray(doc) ? (doc as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The last alternative of an XMP element's value (rdf:Alt/rdf:li), or its attribute form. */
-function xmpValue(xml: string, tag: string): string | undefined {
+export function xmpValue(xml: string, tag: string): string | undefined {
   const attr = new RegExp(`${tag}="([^"]+)"`).exec(xml)?.[1];
   if (attr) return attr;
   const el = new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`).exec(xml)?.[1];
@@ -33,31 +60,23 @@ function xmpValue(xml: string, tag: string): string | undefined {
   return v || undefined;
 }
 
-export async function readSidecarLicense(clipPath: string): Promise<SidecarLicense | null> {
-  for (const file of [`${stem(clipPath)}.json`, `${clipPath}.json`]) {
-    const raw = await text(file);
-    if (raw === null) continue;
-    try {
-      const doc = JSON.parse(raw) as Record<string, unknown>;
-      const license = [doc.license, doc.licence, doc.rights].find((v): v is string => typeof v === "string" && v.trim() !== "");
-      const attribution = [doc.attribution, doc.author, doc.creator].find((v): v is string => typeof v === "string" && v.trim() !== "");
-      if (license) return { license: license.trim(), ...(attribution ? { attribution: attribution.trim() } : {}), file };
-    } catch {
-      // A sidecar that is not JSON says nothing about rights.
+/** The licence the first sidecar names (with its attribution), or null when none does. */
+export function sidecarLicense(sidecars: Sidecar[]): SidecarLicense | null {
+  const firstString = (doc: Record<string, unknown>, keys: string[]) => keys.map((k) => doc[k]).find((v): v is string => typeof v === "string" && v.trim() !== "")?.trim();
+  for (const { kind, file, raw, json } of sidecars) {
+    let license: string | undefined;
+    let attribution: string | undefined;
+    if (kind === "json") {
+      if (!json) continue;
+      license = firstString(json, ["license", "licence", "rights"]);
+      attribution = firstString(json, ["attribution", "author", "creator"]);
+    } else if (kind === "txt") {
+      license = /^\s*licen[cs]e\s*[:=]\s*(.+)$/im.exec(raw)?.[1]?.trim();
+      attribution = /^\s*(attribution|author|credit)\s*[:=]\s*(.+)$/im.exec(raw)?.[2]?.trim();
+    } else {
+      license = xmpValue(raw, "cc:license") ?? xmpValue(raw, "xmpRights:UsageTerms") ?? xmpValue(raw, "dc:rights");
+      attribution = xmpValue(raw, "cc:attributionName") ?? xmpValue(raw, "dc:creator");
     }
-  }
-  for (const file of [`${stem(clipPath)}.txt`, `${clipPath}.txt`]) {
-    const raw = await text(file);
-    if (raw === null) continue;
-    const license = /^\s*licen[cs]e\s*[:=]\s*(.+)$/im.exec(raw)?.[1]?.trim();
-    const attribution = /^\s*(attribution|author|credit)\s*[:=]\s*(.+)$/im.exec(raw)?.[2]?.trim();
-    if (license) return { license, ...(attribution ? { attribution } : {}), file };
-  }
-  for (const file of [`${stem(clipPath)}.xmp`, `${clipPath}.xmp`]) {
-    const xml = await text(file);
-    if (xml === null) continue;
-    const license = xmpValue(xml, "cc:license") ?? xmpValue(xml, "xmpRights:UsageTerms") ?? xmpValue(xml, "dc:rights");
-    const attribution = xmpValue(xml, "cc:attributionName") ?? xmpValue(xml, "dc:creator");
     if (license) return { license, ...(attribution ? { attribution } : {}), file };
   }
   return null;

@@ -1,8 +1,8 @@
 import type { AppContext } from "../app.ts";
 import { NEAR_DUPLICATE_SIMILARITY } from "../analysis/visual/features.ts";
-import { faceConsentIssue, readSidecarConsent } from "../compliance/faces.ts";
+import { faceConsentIssue, sidecarConsent } from "../compliance/faces.ts";
 import { findCopyrightedMusic, fingerprintAudio } from "../compliance/music.ts";
-import { licenseInText, readSidecarLicense } from "../compliance/sidecar.ts";
+import { licenseInText, readSidecars, sidecarLicense } from "../compliance/sidecar.ts";
 import type { RightsIssueJson } from "../db/json-types.ts";
 import type { TagInput } from "../db/repositories/clips.ts";
 import type { IndexClipContext } from "../machines/index-clip.ts";
@@ -26,7 +26,9 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
   if (already && already.status === "analyzed" && already.filePath !== input.path) return { clipId: already.id, externalId: already.externalId, nearDuplicates: [] };
 
   // Licence: the command line or sheet first, then a sidecar file beside the clip, then what the container says.
-  const sidecar = input.license ? null : await readSidecarLicense(input.path);
+  // Sidecars are read once: the licence (unless given) and the people's consent both come from them.
+  const sidecars = await readSidecars(input.path);
+  const sidecar = input.license ? null : sidecarLicense(sidecars);
   const containerLicense = probe.tags.license ?? probe.tags.copyright ?? licenseInText(probe.tags.comment);
   const licenseText = input.license ?? sidecar?.license ?? containerLicense ?? null;
   const rights = decideRights(licenseText, app.config.approvedLicenses);
@@ -47,7 +49,7 @@ export async function storeClip(app: AppContext, ctx: IndexClipContext, similari
     for (const m of await findCopyrightedMusic(app, await fingerprintAudio(input.path)))
       issues.push({ kind: "copyrighted_music", reason: `plays the reference track "${m.track}" from ${m.start} s to ${m.end} s`, evidence: { track: m.track, start: m.start, end: m.end, score: m.score } });
   // Likeness is not covered by the copyright licence: identifiable faces need consent on record.
-  const consent = input.consent ?? (await readSidecarConsent(input.path));
+  const consent = input.consent ?? sidecarConsent(sidecars);
   const faceIssue = faceConsentIssue(visual.faces.boxes, visual.faces.count, consent);
   if (faceIssue) issues.push(faceIssue);
   // Brand safety: the worst unsafe keyframe is the evidence; every flagged time is in the reason.

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { AppContext } from "../app.ts";
-import { analyseVision } from "../analysis/vision.ts";
+import { analyseVision, PERSON_MIN_CONFIDENCE } from "../analysis/vision.ts";
 import { analyseVisual, fingerprintSimilarity, MOTION_STEP } from "../analysis/visual/index.ts";
 import { createHumanModels, type VisionModels } from "../inference/human.ts";
 import { checkSafety, createNsfwClassifier, type NsfwClassifier } from "../inference/nsfw.ts";
@@ -49,10 +49,13 @@ export function createVisualPass(app: AppContext) {
       // Brand safety on the keyframes (one per shot plus motion peaks), at most 8 spread over the clip.
       nsfw ??= createNsfwClassifier();
       const classifier = await nsfw;
-      // The rule's third condition (src/inference/nsfw.ts): someone is in the picture.
-      const person = vision.faces.count > 0 || vision.detectedObjects.some((o) => o.object === "person" && o.confidence >= 0.4);
-      const safety = "absent" in classifier ? undefined : await checkSafety(classifier, v.keyframes.map((k) => k.frame), { max: 8, person });
+      let safety: VisualSummary["safety"];
       if ("absent" in classifier) absent.push({ signal: "nsfw", reason: classifier.absent });
+      else {
+        // The rule's third condition (src/inference/nsfw.ts): someone is in the picture.
+        const person = vision.faces.count > 0 || vision.detectedObjects.some((o) => o.object === "person" && o.confidence >= PERSON_MIN_CONFIDENCE);
+        safety = await checkSafety(classifier, v.keyframes.map((k) => k.frame), { max: 8, person });
+      }
       let embeddings: Float32Array[] = [];
       if (isClipAbsent(encoder)) absent.push({ signal: "image embeddings", reason: encoder.reason });
       else embeddings = await encoder.encodeImage(v.keyframes.map((k) => k.frame));

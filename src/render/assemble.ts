@@ -11,7 +11,7 @@ import { probe, type ProbeResult } from "../media/probe.ts";
 import { outputSize, type Timeline } from "../production/types.ts";
 import { chaptersFfmetadata } from "./chapters.ts";
 import { chooseEncoder, softwareEncoder, type EncoderRequest, type VideoEncoder } from "./encoder.ts";
-import { concatList, finalArgs, loudnessMeasureArgs, xfadeArgs, type MeasuredLoudness } from "./join.ts";
+import { concatList, finalArgs, isMeasurable, loudnessMeasureArgs, xfadeArgs, type MeasuredLoudness } from "./join.ts";
 import { parseEbur128Summary } from "./qa-measure.ts";
 import { layoutTimeline, type TimelineLayout } from "./layout.ts";
 import { renderSegment } from "./segment-cache.ts";
@@ -128,7 +128,7 @@ export async function renderTimeline(tl: Timeline, o: RenderOptions): Promise<Re
   let measured: MeasuredLoudness | null = null;
   if (measureR.value) {
     const m = parseEbur128Summary(measureR.value.stderr);
-    if (m && Number.isFinite(m.integrated) && m.integrated > -70) measured = { integrated: m.integrated, truePeak: m.truePeak ?? Number.NaN };
+    if (m && isMeasurable(m.integrated)) measured = { integrated: m.integrated, truePeak: m.truePeak ?? Number.NaN };
     else notes.push(`the joined audio has no measurable loudness (${m ? `${m.integrated} LUFS` : "no ebur128 summary"}); no gain applied`);
   }
   report(93, "joining");

@@ -73,6 +73,11 @@ export interface MeasuredLoudness {
   correction?: number;
 }
 
+/** Whether a measurement can set a gain: silence (−inf, or under ebur128's −70 LUFS gate) cannot. */
+export function isMeasurable(integrated: number): boolean {
+  return Number.isFinite(integrated) && integrated > -70;
+}
+
 /**
  * Normalisation as one linear gain: the joined audio is measured once (ebur128, integrated and
  * true peak, ~0.3 s for 30 s of audio), then `volume` moves it to the target and, only when the
@@ -85,7 +90,7 @@ export interface MeasuredLoudness {
  */
 export function gainChain(target: number, measured: MeasuredLoudness | null, input: string, output: string): FilterChain {
   const nodes: FilterNode[] = [];
-  if (measured && Number.isFinite(measured.integrated) && measured.integrated > -70) {
+  if (measured && isMeasurable(measured.integrated)) {
     const gain = Math.round((target - measured.integrated + (measured.correction ?? 0)) * 100) / 100;
     nodes.push({ filter: "volume", options: [`${gain}dB`] });
     if (Number.isFinite(measured.truePeak) && measured.truePeak + gain > TRUE_PEAK_LIMIT) {
