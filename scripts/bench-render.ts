@@ -43,7 +43,7 @@ export async function benchTimeline(): Promise<Timeline> {
     t = start + (to - from);
     entries.push({
       position: i, clipId: `c${i}`, externalId: f, filePath: p.path, sourceStart: from, sourceEnd: to, start, end: t, transition, transitionSeconds: seconds, audioLevel: 1,
-      source: { width: p.width, height: p.height, fps: p.fps, hasAudio: p.hasAudio, durationSeconds: p.durationSeconds, rotation: p.rotation, sampleAspectRatio: p.sampleAspectRatio },
+      source: { width: p.width, height: p.height, fps: p.fps, hasAudio: p.hasAudio, durationSeconds: p.durationSeconds, rotation: p.rotation, sampleAspectRatio: p.sampleAspectRatio, fileSizeBytes: p.fileSizeBytes },
       section: "build-up", reason: "bench", title: f,
     });
   }

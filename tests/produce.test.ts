@@ -86,9 +86,10 @@ describe("reelsmith produce", () => {
       db.close();
       if (!row) continue;
       id = row.production_id;
-      // Finished segments are renamed into place from .part files: two of them means a kill now interrupts a render half done.
+      // Finished segments are moved into place from the run's folder as each closes: two of them
+      // means a kill now interrupts a render half done.
       const segs = join(env.REELSMITH_HOME!, "productions", id, "work");
-      if (existsSync(segs) && readdirSync(segs, { recursive: true }).filter((f) => String(f).endsWith(".mov")).length >= 2) break;
+      if (existsSync(segs) && readdirSync(segs, { recursive: true }).filter((f) => /(^|\/)[^/]+-\d{3}-[0-9a-f]{16}\.mov$/.test(String(f))).length >= 2) break;
     }
     proc.kill(9);
     await proc.exited;

@@ -22,6 +22,8 @@ export interface RunOptions {
   onStdout?: (chunk: Uint8Array) => void | Promise<void>;
   /** Keep at most this many bytes of stderr (the tail) for error messages. */
   stderrLimit?: number;
+  /** Receives stderr text as it arrives (to react to a log line before the run ends). */
+  onStderr?: (text: string) => void;
 }
 
 export interface RunResult {
@@ -107,6 +109,7 @@ export async function runMedia(cmd: string[], opts: RunOptions = {}): Promise<Ru
   if (opts.signal?.aborted) throw new FfmpegError("aborted before start", cmd, "", null);
   const stderrLimit = opts.stderrLimit ?? 64 * 1024;
   let proc: ReturnType<typeof Bun.spawn>;
+  const t0 = performance.now();
   try {
     proc = Bun.spawn(cmd, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   } catch (err) {
@@ -122,6 +125,7 @@ export async function runMedia(cmd: string[], opts: RunOptions = {}): Promise<Ru
     for await (const chunk of proc.stderr as ReadableStream<Uint8Array>) {
       const text = decoder.decode(chunk, { stream: true });
       stderr += text;
+      opts.onStderr?.(text);
       if (stderr.length > stderrLimit * 2) stderr = stderr.slice(-stderrLimit);
       if (opts.onProgress) {
         for (const p of parseProgressChunk(progressState, text, opts.durationSeconds)) opts.onProgress(p);
@@ -138,6 +142,7 @@ export async function runMedia(cmd: string[], opts: RunOptions = {}): Promise<Ru
   try {
     const [exitCode] = await Promise.all([proc.exited, readStderr, readStdout]);
     if (stderr.length > stderrLimit) stderr = stderr.slice(-stderrLimit);
+    if (TRACE) traceRun(cmd, t0, proc);
     if (opts.signal?.aborted) throw new FfmpegError("aborted", cmd, stderr, exitCode);
     if (exitCode !== 0) {
       const err = new FfmpegError(`${cmd[0]} exited with code ${exitCode}`, cmd, stderr, exitCode);
@@ -152,6 +157,16 @@ export async function runMedia(cmd: string[], opts: RunOptions = {}): Promise<Ru
     opts.signal?.removeEventListener("abort", onAbort);
     await removeAll(opts.tempPaths);
   }
+}
+
+/** REELSMITH_TRACE_MEDIA=1: one stderr line per finished run (wall and CPU seconds, the command), for profiling. */
+const TRACE = !!process.env.REELSMITH_TRACE_MEDIA;
+
+function traceRun(cmd: string[], t0: number, proc: ReturnType<typeof Bun.spawn>): void {
+  const u = proc.resourceUsage();
+  const cpu = u ? (Number(u.cpuTime.user) + Number(u.cpuTime.system)) / 1e6 : Number.NaN;
+  const wall = (performance.now() - t0) / 1000;
+  process.stderr.write(`[media] +${(t0 / 1000).toFixed(2)}s wall ${wall.toFixed(2)}s cpu ${cpu.toFixed(2)}s ${(process.env.REELSMITH_TRACE_MEDIA === "full" ? formatCommand(cmd) : formatCommand(cmd).slice(0, 160))}\n`);
 }
 
 async function removeAll(paths: string[] | undefined): Promise<void> {

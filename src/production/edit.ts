@@ -71,6 +71,25 @@ export function audioLevelFor(lufs: number | null): number {
   return Math.round(Math.min(3, Math.max(0.3, 10 ** ((CLIP_LEVEL_LUFS - lufs) / 20))) * 100) / 100;
 }
 
+/**
+ * The source facts the renderer needs, as the index recorded them. The file's size goes with them
+ * only when every fact is known, so the renderer probes the file instead of trusting a default.
+ */
+export function clipSource(c: ClipRow): TimelineEntry["source"] {
+  const meta = c.customMetadata as { rotation?: number; sample_aspect_ratio?: number };
+  const known = Boolean(c.resolutionWidth && c.resolutionHeight && c.fps);
+  return {
+    width: c.resolutionWidth ?? 0,
+    height: c.resolutionHeight ?? 0,
+    fps: c.fps ?? 25,
+    hasAudio: Boolean(c.audioCodec),
+    durationSeconds: c.durationSeconds,
+    rotation: Number(meta.rotation ?? 0),
+    sampleAspectRatio: Number(meta.sample_aspect_ratio ?? 1),
+    fileSizeBytes: known ? (c.fileSizeBytes ?? undefined) : undefined,
+  };
+}
+
 /** Subject centre for a vertical crop: the biggest person/animal box, else the frame centre. */
 export function focusOf(clip: ClipRow): { x: number; y: number } {
   const boxes = clip.detectedObjects.filter((o) => o.confidence >= 0.4);
@@ -138,15 +157,7 @@ export function buildTimeline(allPicks: Pick[], plan: ProductionPlan, opts: Edit
       transition: transitions[i]!,
       transitionSeconds: overlapOf(i) || (transitions[i] === "zoom" ? rules.transitionSeconds : 0),
       audioLevel: audioLevelFor(p.clip.loudnessLufs),
-      source: {
-        width: p.clip.resolutionWidth ?? 0,
-        height: p.clip.resolutionHeight ?? 0,
-        fps: p.clip.fps ?? 25,
-        hasAudio: Boolean(p.clip.audioCodec),
-        durationSeconds: p.clip.durationSeconds,
-        rotation: Number((p.clip.customMetadata as { rotation?: number }).rotation ?? 0),
-        sampleAspectRatio: Number((p.clip.customMetadata as { sample_aspect_ratio?: number }).sample_aspect_ratio ?? 1),
-      },
+      source: clipSource(p.clip),
       focus: focusOf(p.clip),
       section: sections[i]!,
       reason: p.reason,

@@ -13,7 +13,7 @@ import type { ClipRow } from "../db/repositories/clips.ts";
 import type { ProductionRow } from "../db/repositories/productions.ts";
 import type { ProductionContext } from "../machines/production.ts";
 import { clipSimilarity } from "./curate.ts";
-import { audioLevelFor, focusOf, trimWindow } from "./edit.ts";
+import { audioLevelFor, clipSource, focusOf, trimWindow } from "./edit.ts";
 import { checkTimeline, MIN_CLIP_SECONDS, type QaVerdict } from "./qa.ts";
 import type { ProductionServices } from "./services.ts";
 import type { PickRef } from "./steps-types.ts";
@@ -163,15 +163,7 @@ export function relayout(base: Timeline, items: Item[]): Timeline {
       transition,
       transitionSeconds,
       audioLevel: it.base?.clipId === c.id ? it.base.audioLevel : audioLevelFor(c.loudnessLufs),
-      source: it.base?.clipId === c.id ? it.base.source : {
-        width: c.resolutionWidth ?? 0,
-        height: c.resolutionHeight ?? 0,
-        fps: c.fps ?? 25,
-        hasAudio: Boolean(c.audioCodec),
-        durationSeconds: c.durationSeconds,
-        rotation: Number((c.customMetadata as { rotation?: number }).rotation ?? 0),
-        sampleAspectRatio: Number((c.customMetadata as { sample_aspect_ratio?: number }).sample_aspect_ratio ?? 1),
-      },
+      source: it.base?.clipId === c.id ? it.base.source : clipSource(c),
       focus: it.base?.clipId === c.id ? it.base.focus : focusOf(c),
       section: i === items.length - 1 ? "outro" : (slot?.section === "outro" ? "climax" : (slot?.section ?? "build-up")),
       reason: it.reason,

@@ -24,7 +24,17 @@ export interface TimelineEntry {
   /** Linear gain applied to this clip's audio before loudness normalisation. */
   audioLevel: number;
   /** Source facts the renderer needs without probing again. */
-  source: { width: number; height: number; fps: number; hasAudio: boolean; durationSeconds: number; rotation?: number; sampleAspectRatio?: number };
+  source: {
+    width: number;
+    height: number;
+    fps: number;
+    hasAudio: boolean;
+    durationSeconds: number;
+    rotation?: number;
+    sampleAspectRatio?: number;
+    /** The file's size when these facts were read: the renderer trusts them only while it still matches. */
+    fileSizeBytes?: number;
+  };
   /** Subject centre (0..1) for a subject-aware 9:16 crop, when known. */
   focus?: { x: number; y: number };
   section: "hook" | "build-up" | "climax" | "outro";

@@ -36,14 +36,6 @@ export function videoCodecArgs(enc: VideoEncoder, spec = "v"): string[] {
   return [...common, `-rc:${spec}`, "vbr", `-cq:${spec}`, String(enc.quality), `-b:${spec}`, "0", `-profile:${spec}`, "high"];
 }
 
-/**
- * Options for the crossfade material kept beside each segment: lossless x264 (qp 0) at ultrafast,
- * so the one re-encode a crossfade needs starts from exact pixels and costs little.
- */
-export function intermediateCodecArgs(spec: string): string[] {
-  return [`-c:${spec}`, "libx264", `-preset:${spec}`, "ultrafast", `-qp:${spec}`, "0", `-pix_fmt:${spec}`, "yuv420p"];
-}
-
 export interface EncoderChoice {
   encoder: VideoEncoder;
   /** Why NVENC was not used although it was asked for (or "auto" could not find it). */

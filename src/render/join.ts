@@ -1,21 +1,11 @@
 /**
- * Argument builders for joining segments (pure data, unit-tested as exact arrays): crossfade
- * pieces, the concat list for the stream-copied picture, the audio join with acrossfades, the
- * loudness measurement, and the final mux (gain, chapters, faststart).
+ * Argument builders for joining (pure data, unit-tested as exact arrays): the concat list for the
+ * stream-copied picture, the audio join with acrossfades, the loudness gain, and the final mux
+ * (gain, chapters, faststart).
  */
-import { videoCodecArgs, type VideoEncoder } from "./encoder.ts";
 import { chain, graphToString, type FilterChain, type FilterNode } from "./filtergraph.ts";
 import type { TimelineLayout } from "./layout.ts";
 import { AUDIO_RATE } from "./segment.ts";
-
-/** One crossfade piece: the previous segment's tail and this one's head, blended with xfade and encoded like the body. */
-export function xfadeArgs(ffmpegPath: string, prev: { path: string; tailStream: number }, next: { path: string; headStream: number }, frames: number, fps: number, enc: VideoEncoder, out: string): string[] {
-  const graph = graphToString([[{ inputs: [`0:${prev.tailStream}`, `1:${next.headStream}`], filter: "xfade", options: { transition: "fade", duration: frames / fps, offset: 0 }, outputs: ["v"] }]]);
-  return [
-    ffmpegPath, "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y", "-i", prev.path, "-i", next.path,
-    "-filter_complex", graph, "-map", "[v]", "-frames:v", String(frames), ...videoCodecArgs(enc), "-an", "-f", "mov", out,
-  ];
-}
 
 /** Quotes a path for the concat demuxer's `file` directive. */
 export function concatQuote(path: string): string {
@@ -23,33 +13,30 @@ export function concatQuote(path: string): string {
 }
 
 /**
- * The concat demuxer list for the picture: bodies and crossfade pieces in order, each with its
- * duration, because a segment file is longer than its body (its audio covers the head and tail).
+ * The concat demuxer list for the picture: the segment files in order, each with its duration in
+ * whole frames, so the join's timestamps never drift from the layout the audio follows.
  */
 export function concatList(parts: { path: string; seconds: number }[]): string {
   return `ffconcat version 1.0\n${parts.map((p) => `file ${concatQuote(p.path)}\nduration ${Math.round(p.seconds * 1e6) / 1e6}`).join("\n")}\n`;
 }
 
 /**
- * The audio join over segment inputs `firstInput…`: each stream normalised to 48 kHz stereo float
- * (PCM in .mov carries no channel layout), then cut joins by concat and fades by acrossfade of
- * exactly the crossfade's frames, so audio and picture stay in step. Output label "ajoin".
+ * The audio join of the entries' audio pads (`labels`, 48 kHz stereo float of exactly each
+ * entry's frames): cuts join by concat, fades by acrossfade of exactly the crossfade's frames, so
+ * audio and picture stay in step. Output label "ajoin".
  */
-export function audioJoinChains(layout: TimelineLayout, firstInput: number): FilterChain[] {
+export function audioJoinChains(layout: TimelineLayout, labels: string[]): FilterChain[] {
   const chains: FilterChain[] = [];
   const segs = layout.segments;
-  segs.forEach((_, k) => {
-    chains.push(chain([`${firstInput + k}:a:0`], [{ filter: "aformat", options: { sample_fmts: "fltp", sample_rates: AUDIO_RATE, channel_layouts: "stereo" } }], [`a${k}`]));
-  });
-  let acc = "a0";
+  let acc = labels[0]!;
   for (let k = 1; k < segs.length; k++) {
     const out = `j${k}`;
     const fade = segs[k]!.headFrames;
     if (fade > 0) {
       // acrossfade counts samples: frames/fps seconds at 48 kHz, the same span the picture crossfades.
-      chains.push([{ inputs: [acc, `a${k}`], filter: "acrossfade", options: { ns: Math.round((fade / layout.fps) * AUDIO_RATE), c1: "tri", c2: "tri" }, outputs: [out] }]);
+      chains.push([{ inputs: [acc, labels[k]!], filter: "acrossfade", options: { ns: Math.round((fade / layout.fps) * AUDIO_RATE), c1: "tri", c2: "tri" }, outputs: [out] }]);
     } else {
-      chains.push([{ inputs: [acc, `a${k}`], filter: "concat", options: { n: 2, v: 0, a: 1 }, outputs: [out] }]);
+      chains.push([{ inputs: [acc, labels[k]!], filter: "concat", options: { n: 2, v: 0, a: 1 }, outputs: [out] }]);
     }
     acc = out;
   }
@@ -60,10 +47,15 @@ export function audioJoinChains(layout: TimelineLayout, firstInput: number): Fil
 /** Loudness limits for streaming (EBU R128 s1): true peak at most −1.5 dBTP. */
 export const TRUE_PEAK_LIMIT = -1.5;
 /**
- * The limiter's ceiling in sample peak: 0.5 dB under the true-peak limit, because inter-sample
- * peaks of program material stay within about 0.5 dB of the sample peaks at 48 kHz.
+ * Headroom kept for the AAC encode, whose output peaks overshoot its input: a limited −2 dBFS
+ * input came out at −1.4 dBTP. Peaks are held under TRUE_PEAK_LIMIT minus this before encoding.
  */
-export const LIMITER_CEILING_DB = TRUE_PEAK_LIMIT - 0.5;
+export const AAC_OVERSHOOT_DB = 0.5;
+/**
+ * The limiter's ceiling in sample peak: another 0.5 dB under, because inter-sample peaks of
+ * program material stay within about 0.5 dB of the sample peaks at 48 kHz.
+ */
+export const LIMITER_CEILING_DB = TRUE_PEAK_LIMIT - AAC_OVERSHOOT_DB - 0.5;
 
 /** Measured loudness of the joined audio (ebur128): integrated LUFS and true peak dBTP. */
 export interface MeasuredLoudness {
@@ -81,7 +73,7 @@ export function isMeasurable(integrated: number): boolean {
 /**
  * Normalisation as one linear gain: the joined audio is measured once (ebur128, integrated and
  * true peak, ~0.3 s for 30 s of audio), then `volume` moves it to the target and, only when the
- * gain would push the true peak over −1.5 dBTP, a look-ahead limiter (`alimiter`, delay
+ * gain would push the true peak over −1.5 dBTP (less the AAC headroom), a look-ahead limiter (`alimiter`, delay
  * compensated, no auto level) holds the peaks. This replaces two loudnorm passes (loudnorm runs
  * at 192 kHz: ~1.1 s per pass on the same audio). Limiting lowers the loudness a little (speech
  * with clipped peaks lost 1.4 LU under 7.5 dB of limiting): an `ebur128` (no peak scan) in the
@@ -93,7 +85,7 @@ export function gainChain(target: number, measured: MeasuredLoudness | null, inp
   if (measured && isMeasurable(measured.integrated)) {
     const gain = Math.round((target - measured.integrated + (measured.correction ?? 0)) * 100) / 100;
     nodes.push({ filter: "volume", options: [`${gain}dB`] });
-    if (Number.isFinite(measured.truePeak) && measured.truePeak + gain > TRUE_PEAK_LIMIT) {
+    if (Number.isFinite(measured.truePeak) && measured.truePeak + gain > TRUE_PEAK_LIMIT - AAC_OVERSHOOT_DB) {
       const limit = Math.round(10 ** (LIMITER_CEILING_DB / 20) * 10000) / 10000;
       nodes.push({ filter: "alimiter", options: { limit, attack: 5, release: 50, level: "false", latency: "true" } });
     }
@@ -102,29 +94,30 @@ export function gainChain(target: number, measured: MeasuredLoudness | null, inp
   return chain([input], nodes, [output], "audio");
 }
 
-/** Measurement pass: the joined audio's integrated loudness and true peak (segments are inputs 0…n−1). */
-export function loudnessMeasureArgs(ffmpegPath: string, segments: string[], layout: TimelineLayout): string[] {
-  const graph = graphToString([...audioJoinChains(layout, 0), chain(["ajoin"], [{ filter: "ebur128", options: { peak: "true", framelog: "verbose" } }], ["aout"], "audio")]);
-  return [ffmpegPath, "-hide_banner", "-nostdin", "-nostats", "-v", "info", ...segments.flatMap((s) => ["-vn", "-i", s]), "-filter_complex", graph, "-map", "[aout]", "-progress", "pipe:2", "-f", "null", "-"];
+/**
+ * The audio encode: the joined WAV normalised by one gain (or, for proxies, as it is), AAC 192k
+ * in an .m4a; its ebur128 (after the gain) reports the loudness reached. Runs beside the picture.
+ */
+export function audioEncodeArgs(ffmpegPath: string, o: { audio: string; loudness: { target: number; measured: MeasuredLoudness | null } | null; out: string }): string[] {
+  const audio = o.loudness ? gainChain(o.loudness.target, o.loudness.measured, "0:a:0", "aout") : chain(["0:a:0"], [], ["aout"], "audio");
+  return [
+    ffmpegPath, "-hide_banner", "-nostdin", "-nostats", "-v", "info", "-y", "-i", o.audio,
+    "-filter_complex", graphToString([audio]),
+    "-map", "[aout]", "-c:a", "aac", "-b:a", "192k", "-ar", String(AUDIO_RATE), "-f", "mp4", o.out,
+  ];
 }
 
 /**
- * Final mux: picture stream-copied from the concat list (input 0), audio joined from the segments
- * (inputs 1…n) and normalised (or, for proxies, only joined), chapters and title from the
- * FFMETADATA file (input n+1), AAC 192k, moov atom up front for streaming.
+ * Final mux, streams copied: the picture from the concat list of segments (input 0), the encoded
+ * audio (input 1), chapters and title from the FFMETADATA file (input 2), moov atom up front.
  */
-export function finalArgs(ffmpegPath: string, o: { concatList: string; segments: string[]; metadata: string; layout: TimelineLayout; loudness: { target: number; measured: MeasuredLoudness | null } | null; out: string }): string[] {
-  const metaIndex = o.segments.length + 1;
-  const audio = o.loudness ? gainChain(o.loudness.target, o.loudness.measured, "ajoin", "aout") : chain(["ajoin"], [], ["aout"], "audio");
-  const graph = graphToString([...audioJoinChains(o.layout, 1), audio]);
+export function finalArgs(ffmpegPath: string, o: { concatList: string; audio: string; metadata: string; out: string }): string[] {
   return [
-    ffmpegPath, "-hide_banner", "-nostdin", "-nostats", "-v", "info", "-y",
+    ffmpegPath, "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y",
     "-f", "concat", "-safe", "0", "-i", o.concatList,
-    ...o.segments.flatMap((s) => ["-vn", "-i", s]),
+    "-i", o.audio,
     "-f", "ffmetadata", "-i", o.metadata,
-    "-filter_complex", graph,
-    "-map", "0:v:0", "-map", "[aout]", "-map_metadata", String(metaIndex), "-map_chapters", String(metaIndex),
-    "-c:v", "copy", "-c:a", "aac", "-b:a", "192k", "-ar", String(AUDIO_RATE),
-    "-movflags", "+faststart", "-progress", "pipe:2", "-f", "mp4", o.out,
+    "-map", "0:v:0", "-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2",
+    "-c", "copy", "-movflags", "+faststart", "-progress", "pipe:2", "-f", "mp4", o.out,
   ];
 }

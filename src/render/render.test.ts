@@ -3,13 +3,13 @@
  * Timelines are built by hand here (test input), the way the editor writes them.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMedia } from "../media/exec.ts";
 import { probe } from "../media/probe.ts";
 import { outputSize, type Aspect, type Timeline, type TimelineEntry } from "../production/types.ts";
-import { renderTimeline, type RenderResult } from "./assemble.ts";
+import { renderTimeline, runFolderName, type RenderResult } from "./assemble.ts";
 import { detectBlack, detectFreeze, measureLoudness } from "./qa-measure.ts";
 import { decoderErrors } from "./segment-cache.ts";
 
@@ -48,10 +48,10 @@ afterAll(async () => {
 });
 
 describe("seek safety", () => {
-  test("decoder complaints are told apart from -progress output (stderr captured from the cockatoo clip)", () => {
-    const stderr = "frame=0\nfps=0.00\nout_time_us=0\nprogress=continue\n[h264 @ 0x55e40de71c40] top block unavailable for requested intra mode -1\n[h264 @ 0x55e40de71c40] error while decoding MB 21 0, bytestream 4895\nprogress=end\n";
+  test("decoder complaints are told apart from -progress output and other log levels (stderr of a run over the cockatoo clip)", () => {
+    const stderr = "[info] Stream mapping:\nframe=0\nfps=0.00\nout_time_us=0\nprogress=continue\n[h264 @ 0x55e40de71c40] [error] top block unavailable for requested intra mode -1\n[h264 @ 0x55e40de71c40] [error] error while decoding MB 21 0, bytestream 4895\n[h264 @ 0x55e40de71c40] [info] concealing 3600 DC, 3600 AC, 3600 MV errors in I frame\nprogress=end\n";
     expect(decoderErrors(stderr)).toEqual(["[h264 @ 0x55e40de71c40] top block unavailable for requested intra mode -1", "[h264 @ 0x55e40de71c40] error while decoding MB 21 0, bytestream 4895"]);
-    expect(decoderErrors("frame=10\nstream_0_0_q=28.0\nbitrate=   0.1kbits/s\ntotal_size=N/A\nspeed=1.2x\nprogress=end\n")).toEqual([]);
+    expect(decoderErrors("frame=10\nstream_0_0_q=28.0\n[segment @ 0x1] [warning] Non-monotonous DTS\nspeed=1.2x\nprogress=end\n")).toEqual([]);
   });
 });
 
@@ -103,6 +103,20 @@ describe("renderTimeline 16:9 with cut, crossfade and zoom", () => {
     expect(await detectFreeze(result.videoPath, { minDuration: 1 })).toEqual([]);
   }, 30_000);
 
+  test("each segment file holds exactly its frames: the crossfade into it and its body, cut on a keyframe", async () => {
+    const dir = join(work, "work", "mix-169", "full");
+    const files = (await readdir(dir)).filter((f) => /^mix-169-\d{3}-\w+\.mov$/.test(f)).sort();
+    expect(files).toHaveLength(4);
+    const frames: number[] = [];
+    for (const f of files) {
+      const { stdout } = await runMedia(["ffprobe", "-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", join(dir, f)]);
+      frames.push(Number(new TextDecoder().decode(stdout).trim()));
+    }
+    // 4 s cut, 3.5 s faded in (0.5 s crossfade + 3 s body), 3.5 s zoomed, 3.5 s faded in: 30 fps.
+    expect(frames).toEqual([105, 105, 90, 105]);
+    expect(frames.reduce((a, b) => a + b, 0)).toBe(Math.round(tl.duration * 30));
+  });
+
   test("the cockatoo entry was decoded from the start, and progress rose to 100 through every stage", () => {
     expect(result.notes.join("\n")).toContain("imageio_cockatoo_closeup.mp4: decoded from the start (seek to 5s gave decoder errors: [h264 @");
     expect(percents.at(-1)).toBe(100);
@@ -137,18 +151,18 @@ describe("resume after a kill", () => {
     ]);
     const opts = { outDir: join(work, "out"), workDir: join(work, "work") };
     const ac = new AbortController();
-    // Two segments render at a time: the third starts only once one of the first two is done.
+    // One run renders all three; it is killed once the third segment has begun.
     const first = renderTimeline(tl, { ...opts, signal: ac.signal, onProgress: (_p, stage) => stage === "segment 3/3" && ac.abort() });
     expect(first).rejects.toThrow();
     await first.catch(() => undefined);
     const segDir = join(opts.workDir, "resume", "full");
     const left = await readdir(segDir);
-    // One finished (the other in flight may have finished too, or been cut short and removed);
-    // the crossfade piece of the first two (x001-…) may be there as well.
+    // The segments the run had closed are kept under their names; the one being written is gone
+    // with the run's folder. The audio, made beside the run, may be there too.
     const finished = left.filter((f) => f.endsWith(".mov") && f.startsWith("resume-")).length;
     expect(finished).toBeGreaterThanOrEqual(1);
     expect(finished).toBeLessThanOrEqual(2);
-    expect(left.filter((f) => f.endsWith(".part"))).toEqual([]);
+    expect(left.filter((f) => f.endsWith(".part") || f.startsWith("run-"))).toEqual([]);
     const second = await renderTimeline(tl, opts);
     expect(second.segmentsReused).toBe(finished);
     const p = await probe(second.videoPath);
@@ -157,5 +171,26 @@ describe("resume after a kill", () => {
     const third = await renderTimeline(tl, opts);
     expect(third.segmentsReused).toBe(3);
     expect(third.videoPath).toBe(second.videoPath);
+
+    // kill -9 leaves the run's folder behind, with segments closed but not yet moved: a dead
+    // process's run is adopted (each file with a successor), a live one's is left alone.
+    const segs = (await readdir(segDir)).filter((f) => /^resume-\d{3}-\w+\.mov$/.test(f)).sort().map((f) => join(segDir, f));
+    expect(segs).toHaveLength(3);
+    const dead = Bun.spawnSync(["true"]).pid;
+    const runDir = join(segDir, runFolderName(0, dead));
+    const live = join(segDir, runFolderName(0, process.pid));
+    for (const d of [runDir, live]) {
+      await mkdir(d);
+      await writeFile(join(d, "run.json"), JSON.stringify({ paths: segs }));
+    }
+    await rename(segs[0]!, join(runDir, "000.mov"));
+    await rename(segs[1]!, join(runDir, "001.mov"));
+    await writeFile(join(runDir, "002.mov"), "cut short");
+    const fourth = await renderTimeline(tl, opts);
+    expect(fourth.segmentsReused).toBe(3);
+    const after = await readdir(segDir);
+    expect(after.filter((f) => f.startsWith("run-"))).toEqual([live.split("/").at(-1)!]);
+    expect((await readdir(live)).sort()).toEqual(["run.json"]);
+    await rm(live, { recursive: true });
   }, 120_000);
 });

@@ -1,13 +1,15 @@
 /**
- * One timeline entry → one intermediate segment file (.mov): stream 0 is the finished picture
- * between the crossfades (encoded once with the final encoder, later joined by stream copy),
- * stream 1 the entry's audio as 48 kHz stereo PCM of exactly the segment length, then the
- * crossfade head/tail frames as lossless video for the one re-encode a crossfade needs.
+ * One timeline entry as filter-graph data. A render run (range.ts) opens each entry's source as
+ * one ffmpeg input and builds its picture from these pieces: the head (frames crossfaded with the
+ * previous entry's tail), the body (with a zoom's settle and push-in), and the tail. Audio is
+ * the entry's whole window as 48 kHz stereo of exactly frames/fps seconds, for the join.
+ *
+ * Segment k of the finished video is the crossfade into entry k (when it fades in) followed by
+ * its body; the frames of its tail belong to segment k+1's crossfade.
  */
 import type { TimelineEntry } from "../production/types.ts";
-import { chain, graphToString, type FilterChain, type FilterNode } from "./filtergraph.ts";
+import { chain, type FilterChain, type FilterNode } from "./filtergraph.ts";
 import { geometryFilters, type FitMode, type SourcePicture } from "./geometry.ts";
-import { intermediateCodecArgs, videoCodecArgs, type VideoEncoder } from "./encoder.ts";
 import type { SegmentLayout } from "./layout.ts";
 
 export const AUDIO_RATE = 48_000;
@@ -36,16 +38,76 @@ export interface SegmentSpec {
   seek: SeekMode;
 }
 
-/** Stream layout of a segment file: which video stream holds the head and tail (null when absent). */
-export function segmentStreams(l: Pick<SegmentLayout, "headFrames" | "tailFrames">): { body: 0; audio: 1; head: number | null; tail: number | null } {
-  const head = l.headFrames > 0 ? 2 : null;
-  const tail = l.tailFrames > 0 ? (head === null ? 2 : 3) : null;
-  return { body: 0, audio: 1, head, tail };
-}
+/** How far past its window a source is read (several frames at any rate; tpad covers a short read). */
+export const READ_AHEAD_SECONDS = 0.3;
 
-/** Seconds of a segment: whole frames, so audio (this × 48 kHz samples) matches the picture. */
+/** Seeks closer to the start than this gain nothing: decode from the start. */
+export const SEEK_MIN_SECONDS = 1;
+
+/** Seconds of a span of whole frames, so audio (this × 48 kHz samples) matches the picture. */
 export function segmentSeconds(frames: number, fps: number): number {
   return frames / fps;
+}
+
+/** Frames of segment k in the finished video: its crossfade-in and body (its tail is the next segment's). */
+export function segmentFrames(l: Pick<SegmentLayout, "frames" | "tailFrames">): number {
+  return l.frames - l.tailFrames;
+}
+
+/** Which part of an entry's window an input reads: all of it, or only the frames of its tail. */
+export type EntryPart = "whole" | "tail";
+
+/** Where in the source a part starts (seconds), and how many output frames it renders. */
+function partWindow(spec: SegmentSpec, part: EntryPart): { start: number; frames: number } {
+  const l = spec.layout;
+  if (part === "whole") return { start: Math.max(0, spec.entry.sourceStart), frames: l.frames };
+  return { start: Math.max(0, spec.entry.sourceStart) + segmentSeconds(l.frames - l.tailFrames, spec.target.fps), frames: l.tailFrames };
+}
+
+/** Whether a part is entered by an input seek (else decoded from the start and trimmed). */
+export function seeksInput(spec: SegmentSpec, part: EntryPart): boolean {
+  return spec.seek === "input" && partWindow(spec, part).start >= SEEK_MIN_SECONDS;
+}
+
+/**
+ * Input options and file for one part of an entry. Reading stops a little past the window (-t on
+ * the input): a full second more cost 8 s of decoding and scaling per 31 s of output.
+ */
+export function entryInputArgs(spec: SegmentSpec, part: EntryPart, o: { video?: boolean } = {}): string[] {
+  const { start, frames } = partWindow(spec, part);
+  const seconds = segmentSeconds(frames, spec.target.fps) + READ_AHEAD_SECONDS;
+  const only = o.video === false ? ["-vn"] : [];
+  return seeksInput(spec, part)
+    ? [...only, "-ss", fmt(start), "-t", fmt(seconds), "-noautorotate", "-i", spec.entry.filePath]
+    : [...only, "-t", fmt(start + seconds), "-noautorotate", "-i", spec.entry.filePath];
+}
+
+/**
+ * The picture of one part at the target size, rate and pixel format, exactly `frames` long.
+ * Scaling is the costly step: surplus frames (60 fps source) are dropped before it, duplicates
+ * (15 fps source) made only after it, so each distinct picture is scaled once.
+ */
+function pictureNodes(spec: SegmentSpec, part: EntryPart): FilterNode[] {
+  const { start, frames } = partWindow(spec, part);
+  const t = spec.target;
+  const seconds = segmentSeconds(frames, t.fps);
+  const trimIn: FilterNode[] = !seeksInput(spec, part) && start > 0 ? [{ filter: "trim", options: { start } }] : [];
+  const fpsNode: FilterNode = { filter: "fps", options: [t.fps] };
+  const fpsFirst = (spec.source.fps ?? 0) > t.fps;
+  return [
+    ...trimIn,
+    { filter: "setpts", options: ["PTS-STARTPTS"] },
+    // Frames past the window (the demuxer reads a little further) are dropped before scaling.
+    { filter: "trim", options: { end: Math.round((seconds + 2 / t.fps) * 1e6) / 1e6 } },
+    ...(fpsFirst ? [fpsNode] : []),
+    ...geometryFilters(spec.source, t.width, t.height, t.mode, spec.entry.focus),
+    ...(fpsFirst ? [] : [fpsNode]),
+    { filter: "format", options: ["yuv420p"] },
+    // A source shorter than its window (probe and decoder disagree on the last frames) repeats its
+    // last frame instead of shortening the picture and pulling audio out of sync.
+    { filter: "tpad", options: { stop_mode: "clone", stop_duration: 2 } },
+    { filter: "trim", options: { end_frame: frames } },
+  ];
 }
 
 const range = (start: number, end: number): FilterNode[] => [
@@ -61,101 +123,82 @@ export function zoomFilter(direction: "in" | "out", frames: number, t: SegmentTa
   return { filter: "zoompan", options: { z, x: "iw/2-(iw/zoom/2)", y: "ih/2-(ih/zoom/2)", d: 1, s: `${t.width}x${t.height}`, fps: t.fps } };
 }
 
-/** The segment's filter graph as data, with the output labels to map in stream order. */
-export function segmentGraph(spec: SegmentSpec): { chains: FilterChain[]; videoOut: string[] } {
-  const { entry: e, layout: l, target: t } = spec;
+/** Pad labels of entry k's picture pieces. */
+export const pieceLabel = (kind: "head" | "body" | "tail" | "xfade", k: number) => `${kind[0]}${k}`;
+
+/**
+ * Entry k's picture from input pad `input` (its whole window): the body always, the head when it
+ * fades in, the tail when `withTail` (the next entry's crossfade is rendered in the same run).
+ */
+export function entryPicture(spec: SegmentSpec, input: string, k: number, withTail: boolean): { chains: FilterChain[]; head?: string; body: string; tail?: string } {
+  const { layout: l, target: t } = spec;
   const N = l.frames;
-  const seconds = segmentSeconds(N, t.fps);
-  const samples = Math.round(seconds * AUDIO_RATE);
-  const trimIn: FilterNode[] = spec.seek === "decode" && e.sourceStart > 0 ? [{ filter: "trim", options: { start: e.sourceStart } }] : [];
-  // Scaling is the costly step: drop surplus frames before it (60 fps source), but duplicate
-  // frames only after it (15 fps source), so each distinct picture is scaled once.
-  const fpsNode: FilterNode = { filter: "fps", options: [t.fps] };
-  const fpsFirst = (spec.source.fps ?? 0) > t.fps;
-  const main: FilterNode[] = [
-    ...trimIn,
-    { filter: "setpts", options: ["PTS-STARTPTS"] },
-    // Frames past the window (the demuxer reads a little further) are dropped before scaling.
-    { filter: "trim", options: { end: Math.round((seconds + 2 / t.fps) * 1e6) / 1e6 } },
-    ...(fpsFirst ? [fpsNode] : []),
-    ...geometryFilters(spec.source, t.width, t.height, t.mode, e.focus),
-    ...(fpsFirst ? [] : [fpsNode]),
-    { filter: "format", options: ["yuv420p"] },
-    // A source shorter than its window (probe and decoder disagree on the last frames) repeats its
-    // last frame instead of shortening the segment and pulling audio out of sync.
-    { filter: "tpad", options: { stop_mode: "clone", stop_duration: 2 } },
-    { filter: "trim", options: { end_frame: N } },
-  ];
-  const chains: FilterChain[] = [];
   const h = l.headFrames;
-  const tl = l.tailFrames;
+  const tl = withTail ? l.tailFrames : 0;
   const zi = l.zoomInFrames;
   const zo = l.zoomOutFrames;
-  // Pieces of the body in order: optional settle, middle, optional push-in.
+  // The body in order: optional settle, middle, optional push-in (it ends where the tail begins).
   const bodyStart = h + zi;
-  const bodyEnd = N - tl - zo;
+  const bodyEnd = N - l.tailFrames - zo;
   const pieces: { label: string; nodes: FilterNode[] }[] = [];
-  if (zi > 0) pieces.push({ label: "zin", nodes: [...range(h, h + zi), zoomFilter("in", zi, t), { filter: "setpts", options: ["PTS-STARTPTS"] }] });
-  pieces.push({ label: "mid", nodes: range(bodyStart, bodyEnd) });
-  if (zo > 0) pieces.push({ label: "zout", nodes: [...range(bodyEnd, N - tl), zoomFilter("out", zo, t), { filter: "setpts", options: ["PTS-STARTPTS"] }] });
+  if (zi > 0) pieces.push({ label: `zi${k}`, nodes: [...range(h, h + zi), zoomFilter("in", zi, t), { filter: "setpts", options: ["PTS-STARTPTS"] }] });
+  pieces.push({ label: `m${k}`, nodes: range(bodyStart, bodyEnd) });
+  if (zo > 0) pieces.push({ label: `zo${k}`, nodes: [...range(bodyEnd, N - l.tailFrames), zoomFilter("out", zo, t), { filter: "setpts", options: ["PTS-STARTPTS"] }] });
   const extras: { label: string; nodes: FilterNode[] }[] = [];
-  if (h > 0) extras.push({ label: "head", nodes: range(0, h) });
-  if (tl > 0) extras.push({ label: "tail", nodes: range(N - tl, N) });
+  if (h > 0) extras.push({ label: pieceLabel("head", k), nodes: range(0, h) });
+  if (tl > 0) extras.push({ label: pieceLabel("tail", k), nodes: range(N - tl, N) });
   const branches = [...pieces, ...extras];
+  const body = pieceLabel("body", k);
+  const chains: FilterChain[] = [];
   if (branches.length === 1) {
-    // A plain cut-to-cut segment: the whole picture is the body, no split needed.
-    chains.push(chain(["0:v:0"], main, ["body"]));
+    // No zoom, no crossfade piece in this run: the body is the picture (less a tail left to another run).
+    const cut = bodyStart > 0 || bodyEnd < N ? range(bodyStart, bodyEnd) : [];
+    chains.push(chain([input], [...pictureNodes(spec, "whole"), ...cut], [body]));
   } else {
     const splitLabels = branches.map((b) => `s_${b.label}`);
-    chains.push(chain(["0:v:0"], [...main, { filter: "split", options: [branches.length] }], splitLabels));
+    chains.push(chain([input], [...pictureNodes(spec, "whole"), { filter: "split", options: [branches.length] }], splitLabels));
     branches.forEach((b, i) => chains.push(chain([splitLabels[i]!], b.nodes, [b.label])));
-    if (pieces.length > 1) chains.push([{ inputs: pieces.map((p) => p.label), filter: "concat", options: { n: pieces.length, v: 1, a: 0 }, outputs: ["body"] }]);
-    else chains.push(chain(["mid"], [], ["body"]));
+    if (pieces.length > 1) chains.push([{ inputs: pieces.map((p) => p.label), filter: "concat", options: { n: pieces.length, v: 1, a: 0 }, outputs: [body] }]);
+    else chains.push(chain([pieces[0]!.label], [], [body]));
   }
-  const audioTail: FilterNode[] = [
+  return { chains, head: h > 0 ? pieceLabel("head", k) : undefined, body, tail: tl > 0 ? pieceLabel("tail", k) : undefined };
+}
+
+/** Entry k's tail alone, from an input that reads only the tail's window (a run starting at k+1). */
+export function entryTailPicture(spec: SegmentSpec, input: string, k: number): { chains: FilterChain[]; tail: string } {
+  const tail = pieceLabel("tail", k);
+  return { chains: [chain([input], pictureNodes(spec, "tail"), [tail])], tail };
+}
+
+/** The crossfade into entry k: the previous entry's tail blended into k's head, `frames` long. */
+export function crossfadeChain(k: number, frames: number, fps: number): FilterChain {
+  return [{ inputs: [pieceLabel("tail", k - 1), pieceLabel("head", k)], filter: "xfade", options: { transition: "fade", duration: frames / fps, offset: 0 }, outputs: [pieceLabel("xfade", k)] }];
+}
+
+/**
+ * Entry k's audio as 48 kHz stereo float of exactly its frames' length, from input pad `input`
+ * (opened by entryInputArgs with the whole window), or silence when the source has none.
+ */
+export function entryAudio(spec: SegmentSpec, input: string | null, label: string): FilterChain {
+  const seconds = segmentSeconds(spec.layout.frames, spec.target.fps);
+  const samples = Math.round(seconds * AUDIO_RATE);
+  const tail: FilterNode[] = [
     { filter: "aresample", options: [AUDIO_RATE] },
     { filter: "aformat", options: { sample_fmts: "fltp", sample_rates: AUDIO_RATE, channel_layouts: "stereo" } },
-    { filter: "volume", options: [Number.isFinite(e.audioLevel) && e.audioLevel >= 0 ? e.audioLevel : 1] },
-    // Pad then cut to the exact sample count: a clip whose audio ends early still fills its segment.
+    { filter: "volume", options: [Number.isFinite(spec.entry.audioLevel) && spec.entry.audioLevel >= 0 ? spec.entry.audioLevel : 1] },
+    // Pad then cut to the exact sample count: a clip whose audio ends early still fills its span.
     { filter: "apad", options: { whole_len: samples } },
     { filter: "atrim", options: { end_sample: samples } },
   ];
-  if (spec.source.hasAudio) {
-    const atrimIn: FilterNode[] = spec.seek === "decode" && e.sourceStart > 0 ? [{ filter: "atrim", options: { start: e.sourceStart } }] : [];
-    chains.push(chain(["0:a:0"], [...atrimIn, { filter: "asetpts", options: ["PTS-STARTPTS"] }, ...audioTail], ["aout"]));
-  } else {
-    // No audio track: silence of exactly the segment length, so the join stays in sync.
-    chains.push(chain([], [{ filter: "anullsrc", options: { r: AUDIO_RATE, cl: "stereo" } }, ...audioTail], ["aout"]));
+  if (spec.source.hasAudio && input) {
+    const start = Math.max(0, spec.entry.sourceStart);
+    const atrimIn: FilterNode[] = !seeksInput(spec, "whole") && start > 0 ? [{ filter: "atrim", options: { start } }] : [];
+    return chain([input], [...atrimIn, { filter: "asetpts", options: ["PTS-STARTPTS"] }, ...tail], [label], "audio");
   }
-  return { chains, videoOut: ["body", ...extras.map((x) => x.label)] };
+  // No audio track: silence of exactly the entry's length, so the join stays in sync.
+  return chain([], [{ filter: "anullsrc", options: { r: AUDIO_RATE, cl: "stereo" } }, ...tail], [label], "audio");
 }
 
-/** How far past its window a segment's source is read (several frames at any rate; tpad covers a short read). */
-export const READ_AHEAD_SECONDS = 0.3;
-
-/** Exact ffmpeg arguments that render one segment to `out` (a .mov; write to a .part name and rename). */
-export function segmentArgs(ffmpegPath: string, spec: SegmentSpec, enc: VideoEncoder, out: string): string[] {
-  const { chains, videoOut } = segmentGraph(spec);
-  const seconds = segmentSeconds(spec.layout.frames, spec.target.fps);
-  const s = Math.max(0, spec.entry.sourceStart);
-  // Read a little past the window so the last frames are decoded; -t on the input stops the
-  // demuxer there (a full second more cost 8 s of decoding and scaling per 31 s of output).
-  const input =
-    spec.seek === "input" && s > 0
-      ? ["-ss", fmt(s), "-t", fmt(seconds + READ_AHEAD_SECONDS), "-noautorotate", "-i", spec.entry.filePath]
-      : ["-t", fmt(s + seconds + READ_AHEAD_SECONDS), "-noautorotate", "-i", spec.entry.filePath];
-  const args = [ffmpegPath, "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y", ...input, "-filter_complex", graphToString(chains)];
-  args.push("-map", `[${videoOut[0]}]`, "-map", "[aout]");
-  for (const label of videoOut.slice(1)) args.push("-map", `[${label}]`);
-  args.push(...videoCodecArgs(enc, "v:0"));
-  // Segments encode two at a time, one per core: x264's frame threads inside each only add
-  // overhead (4% more CPU over the bench timeline, same wall time).
-  if (enc.codec === "libx264") args.push("-threads:v:0", "1");
-  videoOut.slice(1).forEach((_, i) => args.push(...intermediateCodecArgs(`v:${i + 1}`)));
-  args.push("-c:a", "pcm_s16le", "-progress", "pipe:2", "-f", "mov", out);
-  return args;
-}
-
-function fmt(n: number): string {
+export function fmt(n: number): string {
   return String(Math.round(n * 1e6) / 1e6);
 }
