@@ -290,7 +290,7 @@ function seekedParts(specs: SegmentSpec[], r: EntryRange): { k: number; part: En
  * moved to its final name at once, so a render killed mid-run keeps what it finished. When the
  * decoder complains about a seeked source, the run is stopped, each seeked source is checked on
  * its own, and the run is redone from the first unfinished segment with the faulty ones decoded
- * from the start. Returns the joined audio when the run was asked to write it.
+ * from the start.
  */
 async function renderRun(
   p: Prepared,
