@@ -28,7 +28,7 @@ describe("render runs", () => {
     const l = layoutTimeline({ fps: 30, entries: [{ sourceStart: 0, sourceEnd: 2, transition: "cut", transitionSeconds: 0, position: 0 }] as never });
     const spec: SegmentSpec = { ...mix[0]!, layout: l.segments[0]! };
     expect(rangeArgs("ffmpeg", [spec], l, { start: 0, end: 1 }, enc, "/w/run/%03d.mov")).toEqual([
-      "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info", "-y", "-t", "2.3", "-noautorotate", "-i", "/c/a.mp4", "-filter_complex",
+      "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info", "-y", "-t", "2.1", "-noautorotate", "-i", "/c/a.mp4", "-filter_complex",
       "[0:v:0]setpts=PTS-STARTPTS,trim=end=2.066667,scale=w=478:h=360:flags=bicubic,pad=w=640:h=360:x=80:y=0:color=black,setsar=1,fps=30,format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=60[b0];[b0]null[vout]",
       "-map", "[vout]", ...X264, "-f", "segment", "-segment_format", "mov", "-reset_timestamps", "1", "/w/run/%03d.mov", "-progress", "pipe:2",
     ]);
@@ -36,8 +36,8 @@ describe("render runs", () => {
 
   test("a whole timeline in one run: crossfade and zoom in the graph, a keyframe forced and a file cut at each segment", () => {
     const args = rangeArgs("ffmpeg", mix, mixLayout, { start: 0, end: 3 }, enc, "/w/run/%03d.mov");
-    // Each source is opened once: a from the start, b and z by an input seek, 0.3 s read past the window.
-    expect(args.slice(7, args.indexOf("-filter_complex"))).toEqual(["-t", "2.3", "-noautorotate", "-i", "/c/a.mp4", "-ss", "3", "-t", "2.3", "-noautorotate", "-i", "/c/b.mp4", "-ss", "1.5", "-t", "1.3", "-noautorotate", "-i", "/c/z.mp4"]);
+    // Each source is opened once: a from the start, b and z by an input seek, 0.1 s read past the window.
+    expect(args.slice(7, args.indexOf("-filter_complex"))).toEqual(["-t", "2.1", "-noautorotate", "-i", "/c/a.mp4", "-ss", "3", "-t", "2.1", "-noautorotate", "-i", "/c/b.mp4", "-ss", "1.5", "-t", "1.1", "-noautorotate", "-i", "/c/z.mp4"]);
     const graph = args[args.indexOf("-filter_complex") + 1]!;
     // The 60 fps source drops frames before scaling; the 28 fps one is scaled first.
     expect(graph).toContain("[1:v:0]setpts=PTS-STARTPTS,trim=end=2.066667,fps=30,scale=");
@@ -57,7 +57,7 @@ describe("render runs", () => {
 
   test("a run that starts at a crossfade opens the previous entry's tail window only", () => {
     const args = rangeArgs("ffmpeg", mix, mixLayout, { start: 1, end: 2 }, enc, "/w/run/%03d.mov");
-    expect(args.slice(7, 12)).toEqual(["-ss", "1.5", "-t", "0.8", "-noautorotate"]);
+    expect(args.slice(7, 12)).toEqual(["-ss", "1.5", "-t", "0.6", "-noautorotate"]);
     const graph = args[args.indexOf("-filter_complex") + 1]!;
     expect(graph).toStartWith("[0:v:0]setpts=PTS-STARTPTS,trim=end=0.566667,scale=w=478:h=360");
     expect(graph).toContain("trim=end_frame=15[t0];[1:v:0]");
@@ -69,7 +69,7 @@ describe("render runs", () => {
   test("a seek the decoder cannot trust is replaced by a decode from the start and a trim", () => {
     const decode = mix.map((s) => ({ ...s, seek: "decode" as const }));
     const args = rangeArgs("ffmpeg", decode, mixLayout, { start: 1, end: 3 }, enc, "/w/run/%03d.mov");
-    expect(args.slice(7, args.indexOf("-filter_complex"))).toEqual(["-t", "2.3", "-noautorotate", "-i", "/c/a.mp4", "-t", "5.3", "-noautorotate", "-i", "/c/b.mp4", "-t", "2.8", "-noautorotate", "-i", "/c/z.mp4"]);
+    expect(args.slice(7, args.indexOf("-filter_complex"))).toEqual(["-t", "2.1", "-noautorotate", "-i", "/c/a.mp4", "-t", "5.1", "-noautorotate", "-i", "/c/b.mp4", "-t", "2.6", "-noautorotate", "-i", "/c/z.mp4"]);
     const graph = args[args.indexOf("-filter_complex") + 1]!;
     expect(graph).toStartWith("[0:v:0]trim=start=1.5,setpts=PTS-STARTPTS,");
     expect(graph).toContain("[1:v:0]trim=start=3,setpts=PTS-STARTPTS,");
@@ -78,7 +78,7 @@ describe("render runs", () => {
   test("the audio pass: audio windows only, silence for a clip without sound, crossfaded and cut joins, measured", () => {
     expect(audioPassArgs("ffmpeg", mix, mixLayout, { path: "/w/a.wav", measure: true })).toEqual([
       "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info", "-y",
-      "-vn", "-ss", "3", "-t", "2.3", "-noautorotate", "-i", "/c/b.mp4", "-vn", "-ss", "1.5", "-t", "1.3", "-noautorotate", "-i", "/c/z.mp4",
+      "-vn", "-ss", "3", "-t", "2.1", "-noautorotate", "-i", "/c/b.mp4", "-vn", "-ss", "1.5", "-t", "1.1", "-noautorotate", "-i", "/c/z.mp4",
       "-filter_complex",
       "anullsrc=r=48000:cl=stereo,aresample=48000,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,volume=1,apad=whole_len=96000,atrim=end_sample=96000[a0];" +
         "[0:a:0]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,volume=0.5,apad=whole_len=96000,atrim=end_sample=96000[a1];" +

@@ -38,8 +38,12 @@ export interface SegmentSpec {
   seek: SeekMode;
 }
 
-/** How far past its window a source is read (several frames at any rate; tpad covers a short read). */
-export const READ_AHEAD_SECONDS = 0.3;
+/**
+ * How far past its window a source is read: three frames at 30 fps. Over all 53 corpus clips, two
+ * windows each, the last frames came out identical (framemd5) reading 0.05 s or 0.5 s past the
+ * window; each 0.1 s read more costs 0.1 s of decoding per entry. tpad covers a short read.
+ */
+export const READ_AHEAD_SECONDS = 0.1;
 
 /** Seeks closer to the start than this gain nothing: decode from the start. */
 export const SEEK_MIN_SECONDS = 1;
