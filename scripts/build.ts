@@ -27,6 +27,8 @@ const proc = Bun.spawn(
     "--external=@gutenye/ocr-node",
     "--external=playwright-core",
     join(root, "src", "cli.ts"),
+    // The visual pass's worker thread (src/analysis/visual/pool.ts) is a second entry point.
+    join(root, "src", "analysis", "visual", "worker.ts"),
     "--outfile",
     outfile,
   ],

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, runCommand } from "./support/cli.ts";
+import { CLIPS, ROOT, runCommand } from "./support/cli.ts";
 
 let dir: string;
 let bin: string;
@@ -67,3 +67,12 @@ test("the compiled binary serves the API (bad bodies get the error shape) and th
     await proc.exited;
   }
 });
+
+test("the compiled binary indexes a clip with its visual pass on a worker thread (no fallback warning)", async () => {
+  const env = { REELSMITH_HOME: join(dir, "index-home"), REELSMITH_MODELS_DIR: join(dir, "models"), NODE_PATH: undefined };
+  const r = await runCommand([bin, "index", join(CLIPS, "sports_baseball_play.mp4"), "--json"], env, dir);
+  expect(r.code).toBe(0);
+  expect(r.stderr).not.toContain("visual worker");
+  const doc = JSON.parse(r.stdout);
+  expect(doc.indexed).toHaveLength(1);
+}, 120_000);

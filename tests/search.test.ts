@@ -1,6 +1,8 @@
 /** Search on the indexed corpus: one query per clip, a person's words for what is in it. */
 import { beforeAll, describe, expect, test } from "bun:test";
+import { PERSON_MIN_CONFIDENCE } from "../src/analysis/vision.ts";
 import type { AppContext } from "../src/app.ts";
+import { NO_PERSON_GATE } from "../src/inference/nsfw.ts";
 import { searchClips } from "../src/search/service.ts";
 import { moreLikeThis } from "../src/search/similar.ts";
 import { indexedCorpus } from "./support/corpus.ts";
@@ -77,13 +79,19 @@ describe("search on the indexed corpus", () => {
     expect(await app.searchIndex.count()).toBe(await app.clips.count({ status: "analyzed" }));
   });
 
-  test("brand safety looked at every clip and flagged none of this harmless corpus; faces were seen and consent recorded", async () => {
+  test("brand safety screened every clip that shows a person and flagged none of this harmless corpus; faces were seen and consent recorded", async () => {
     const corpus = (await app.clips.list({ status: "analyzed", limit: 1000 })).filter((c) => c.filePath.startsWith(CLIPS));
+    let screened = 0;
     for (const c of corpus) {
-      const safety = (c.customMetadata as { safety?: { frames: number } }).safety;
-      expect(safety?.frames ?? 0).toBeGreaterThan(0);
+      const safety = (c.customMetadata as { safety?: { frames: number; gate?: string } }).safety;
+      const person = (c.faceCount ?? 0) > 0 || c.detectedObjects.some((o) => o.object === "person" && o.confidence >= PERSON_MIN_CONFIDENCE);
+      // A clip with a person is screened; one without says why not.
+      if (person) expect(safety?.frames ?? 0).toBeGreaterThan(0);
+      else expect(safety).toMatchObject({ frames: 0, gate: NO_PERSON_GATE });
+      if (person) screened++;
       expect(c.rightsIssues.filter((i) => i.kind === "nsfw" || i.kind === "faces")).toEqual([]);
     }
+    expect(screened).toBeGreaterThanOrEqual(20);
     // The speakers' faces were found; the fixture's --consent is what keeps them cleared.
     const speakers = corpus.filter((c) => c.filePath.includes("grid_speaker"));
     expect(speakers.every((c) => (c.faceCount ?? 0) >= 1 && (c.customMetadata as { face_consent?: string }).face_consent === "given (command line)")).toBe(true);

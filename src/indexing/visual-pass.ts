@@ -6,7 +6,8 @@
 import { join } from "node:path";
 import type { AppContext } from "../app.ts";
 import { analyseVision, PERSON_MIN_CONFIDENCE } from "../analysis/vision.ts";
-import { analyseVisual, fingerprintSimilarity, MOTION_STEP } from "../analysis/visual/index.ts";
+import { fingerprintSimilarity, MOTION_STEP } from "../analysis/visual/index.ts";
+import { VisualWorkers } from "../analysis/visual/pool.ts";
 import { createHumanModels, type VisionModels } from "../inference/human.ts";
 import { checkSafety, createNsfwClassifier, type NsfwClassifier } from "../inference/nsfw.ts";
 import { createOcr, type OcrReader } from "../inference/ocr.ts";
@@ -25,10 +26,17 @@ export function createVisualPass(app: AppContext) {
   let ocr: Promise<OcrReader | { absent: string }> | undefined;
   let clip: Promise<ImageTextEncoder | ClipAbsent> | undefined;
   let nsfw: Promise<NsfwClassifier | { absent: string }> | undefined;
+  // Decode and per-frame features on worker threads; the models run here (see pool.ts).
+  const workers = new VisualWorkers(2);
+  let fallbackLogged = false;
   return {
     similarity: fingerprintSimilarity,
     async run(path: string, probe: ProbeResult, fileHash: string, signal?: AbortSignal): Promise<VisualSummary> {
-      const v = await analyseVisual(path, probe, { ffmpegPath: app.config.ffmpegPath, signal });
+      const v = await workers.run(path, probe, { ffmpegPath: app.config.ffmpegPath, signal });
+      if (workers.fallbackReason && !fallbackLogged) {
+        fallbackLogged = true;
+        app.log.warn(workers.fallbackReason);
+      }
       const dir = framesDir(app.config.home, fileHash);
       models ??= createHumanModels();
       ocr ??= createOcr();
@@ -94,6 +102,7 @@ export function createVisualPass(app: AppContext) {
       };
     },
     async dispose() {
+      await workers.dispose();
       for (const p of [models, ocr]) {
         const m = await p;
         if (m && "dispose" in m) await m.dispose();

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { RgbFrame } from "../analysis/types.ts";
 import { analyseVisual } from "../analysis/visual/index.ts";
 import { probe } from "../media/probe.ts";
-import { checkSafety, createNsfwClassifier, NSFW_CLASSES, NSFW_CONFIRM, NSFW_SCREEN, unsafeVerdict, type NsfwClassifier, type NsfwScores } from "./nsfw.ts";
+import { checkSafety, createNsfwClassifier, NO_PERSON_GATE, NSFW_CLASSES, NSFW_CONFIRM, NSFW_SCREEN, unsafeVerdict, type NsfwClassifier, type NsfwScores } from "./nsfw.ts";
 
 const CLIPS = join(import.meta.dir, "..", "..", "..", "shared", "corpus", "clips");
 let nsfw: NsfwClassifier;
@@ -55,12 +55,9 @@ test("the cockatoo close-up: screened positive and confirmed when a person is ta
   expect(withPerson.unsafe.length).toBeGreaterThanOrEqual(2);
   expect(withPerson.flagged).toBe(true);
   for (const u of withPerson.unsafe) expect(u.score).toBeGreaterThanOrEqual(NSFW_CONFIRM.explicit);
+  // As indexed (no person found in it): not screened at all, so the false alarm never happens.
   const asIs = await checkSafety(nsfw, frames, { person: false });
-  expect(asIs.unsafe).toEqual([]);
-  expect(asIs.flagged).toBe(false);
-  expect(asIs.confirmed).toBe(0);
-  expect(asIs.gate).toBe("screened positive, but no person in the clip");
-  expect(asIs.maxExplicit).toBe(withPerson.maxExplicit);
+  expect(asIs).toEqual({ frames: 0, confirmed: 0, gate: NO_PERSON_GATE, unsafe: [], flagged: false, maxExplicit: 0, maxSuggestive: 0 });
 }, 120_000);
 
 test("hands holding a jar (a person, skin tones): screened positive on several frames, one confirmed below the single-frame bar: not flagged", async () => {
