@@ -3,6 +3,7 @@
  * kept (objects, faces, pose → actions), keyframes and thumbnail written as JPEG at fixed paths
  * keyed by the file's hash (so a re-run after a restore overwrites, never duplicates).
  */
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { AppContext } from "../app.ts";
 import { analyseVision, PERSON_MIN_CONFIDENCE } from "../analysis/vision.ts";
@@ -26,8 +27,9 @@ export function createVisualPass(app: AppContext) {
   let ocr: Promise<OcrReader | { absent: string }> | undefined;
   let clip: Promise<ImageTextEncoder | ClipAbsent> | undefined;
   let nsfw: Promise<NsfwClassifier | { absent: string }> | undefined;
-  // Decode and per-frame features on worker threads; the models run here (see pool.ts).
-  const workers = new VisualWorkers(2);
+  // Decode and per-frame features on worker threads (one per core, at most 8, started as clips
+  // need them); the models run here (see pool.ts).
+  const workers = new VisualWorkers(Math.max(1, Math.min(8, availableParallelism())));
   let fallbackLogged = false;
   return {
     similarity: fingerprintSimilarity,
