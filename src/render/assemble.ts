@@ -21,7 +21,7 @@ import { layoutTimeline, type TimelineLayout } from "./layout.ts";
 import { parseEbur128Summary } from "./qa-measure.ts";
 import { audioPassArgs, cutTimes, rangeArgs, segmentStartFrame, type EntryRange } from "./range.ts";
 import { audioFileName, decoderErrors, segmentFileName } from "./segment-cache.ts";
-import { entryInputArgs, seeksInput, segmentFrames, segmentSeconds, type EntryPart, type SegmentSpec } from "./segment.ts";
+import { entryInputArgs, partWindow, seeksInput, segmentFrames, segmentSeconds, type EntryPart, type SegmentSpec } from "./segment.ts";
 
 export interface RenderOptions {
   outDir: string;
@@ -75,12 +75,12 @@ interface Prepared {
  */
 async function sourceFacts(e: TimelineEntry, fp: string, signal?: AbortSignal): Promise<SegmentSpec["source"]> {
   const s = e.source;
+  const pick = (x: SegmentSpec["source"]): SegmentSpec["source"] => ({ width: x.width, height: x.height, rotation: x.rotation, sampleAspectRatio: x.sampleAspectRatio, hasAudio: x.hasAudio, fps: x.fps });
   if (s.fileSizeBytes && s.width > 0 && s.height > 0 && s.fps > 0) {
     const size = await stat(e.filePath).then((x) => x.size, () => -1);
-    if (size === s.fileSizeBytes) return { width: s.width, height: s.height, rotation: s.rotation, sampleAspectRatio: s.sampleAspectRatio, hasAudio: s.hasAudio, fps: s.fps };
+    if (size === s.fileSizeBytes) return pick(s);
   }
-  const p = await probe(e.filePath, fp, signal);
-  return { width: p.width, height: p.height, rotation: p.rotation, sampleAspectRatio: p.sampleAspectRatio, hasAudio: p.hasAudio, fps: p.fps };
+  return pick(await probe(e.filePath, fp, signal));
 }
 
 async function prepare(tl: Timeline, o: RenderOptions): Promise<Prepared> {
@@ -305,8 +305,9 @@ async function renderRun(
   await mkdir(runDir, { recursive: true });
   // What each file of the run becomes, for a later render to adopt what a killed one finished.
   await writeFile(join(runDir, RUN_MANIFEST), JSON.stringify({ paths: paths.slice(r.start, r.end) }));
-  const file = (i: number) => join(runDir, `${String(i).padStart(3, "0")}.mov`);
+  const file = (i: number) => runFile(runDir, i);
   const count = r.end - r.start;
+  const runFrames = framesOf(layout, r);
   let moved = 0;
   let moving = Promise.resolve();
   let errors: string[] = [];
@@ -326,7 +327,7 @@ async function renderRun(
   const cuts = cutTimes(layout, r);
   let logTail = "";
   try {
-    await runMedia(rangeArgs(p.ff, specs, layout, r, enc, join(runDir, "%03d.mov")), {
+    await runMedia(rangeArgs(p.ff, specs, layout, r, enc, join(runDir, RUN_FILE_PATTERN)), {
       signal: o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal,
       stderrLimit: 1 << 20,
       onStderr: (text) => {
@@ -342,7 +343,7 @@ async function renderRun(
       onProgress: (x) => {
         const seconds = x.outTimeSeconds;
         const k = r.start + cuts.filter((t) => t < seconds).length;
-        progress(Math.min(framesOf(layout, r), Math.round(seconds * layout.fps)), k);
+        progress(Math.min(runFrames, Math.round(seconds * layout.fps)), k);
         void moveClosed(count - 1);
       },
     });
@@ -350,7 +351,7 @@ async function renderRun(
     const left = (await readdir(runDir)).filter((f) => f.endsWith(".mov")).length;
     if (left !== count - moved) throw new Error(`the segment muxer wrote ${left + moved} files for ${count} entries (${r.start}..${r.end - 1}) of ${p.tl.productionId}`);
     await moveClosed(count);
-    progress(framesOf(layout, r), r.end - 1);
+    progress(runFrames, r.end - 1);
     return;
   } catch (err) {
     await moving.catch(() => undefined);
@@ -363,24 +364,26 @@ async function renderRun(
   const first = errors[0]!;
   let traced = false;
   for (const { k, part } of seekedParts(specs, { start: r.start + moved, end: r.end })) {
-    const e = specs[k]!.entry;
     const check = await runMedia([p.ff, "-hide_banner", "-nostdin", "-loglevel", "level+error", ...entryInputArgs(specs[k]!, part, { video: true }), "-map", "0:v:0", "-frames:v", "8", "-f", "null", "-"], { signal: o.signal });
     const own = decoderErrors(check.stderr);
     if (!own.length) continue;
+    const at = Math.round(partWindow(specs[k]!, part).start * 1000) / 1000;
     specs[k] = { ...specs[k]!, seek: "decode" };
     traced = true;
-    const at = part === "whole" ? e.sourceStart : Math.round((e.sourceStart + segmentSeconds(specs[k]!.layout.frames - specs[k]!.layout.tailFrames, layout.fps)) * 1000) / 1000;
     p.notes.push(`${p.tl.entries[k]!.externalId}: decoded from the start (seek to ${at}s gave decoder errors: ${own[0]})`);
   }
   if (!traced) p.notes.push(`decoder errors in a render run, not traced to a seek; rendered as decoded: ${first}`);
   // Segments already moved stay; the rest are redone.
   const offset = segmentStartFrame(layout, r.start + moved) - origin;
-  return renderRun(p, enc, { start: r.start + moved, end: r.end }, paths, (frames, k) => progress(Math.min(framesOf(layout, r), frames + offset), k), true);
+  return renderRun(p, enc, { start: r.start + moved, end: r.end }, paths, (frames, k) => progress(Math.min(runFrames, frames + offset), k), true);
 }
 
 const HOST = hostname().replace(/[^\w.]+/g, "_").slice(0, 40);
 const RUN_FOLDER = /^run-\d+-(.+)-(\d+)-[0-9a-f]{8}$/;
 const RUN_MANIFEST = "run.json";
+/** The segment muxer's file names in a run folder: 000.mov is the run's first entry. */
+const RUN_FILE_PATTERN = "%03d.mov";
+const runFile = (runDir: string, i: number) => join(runDir, `${String(i).padStart(3, "0")}.mov`);
 const RUN_DECODER_ERRORS = "decoder-errors.txt";
 
 /** A run's folder: its first entry, and the host and process that own it (adoptFinished reads them back). */
@@ -412,9 +415,8 @@ async function adoptFinished(dir: string): Promise<void> {
       if (!(await exists(join(runDir, RUN_DECODER_ERRORS)))) {
         const { paths } = JSON.parse(await readFile(join(runDir, RUN_MANIFEST), "utf8")) as { paths: string[] };
         for (let i = 0; i + 1 < paths.length; i++) {
-          const file = join(runDir, `${String(i).padStart(3, "0")}.mov`);
-          if (!(await exists(join(runDir, `${String(i + 1).padStart(3, "0")}.mov`)))) break;
-          if (!(await exists(paths[i]!))) await rename(file, paths[i]!);
+          if (!(await exists(runFile(runDir, i + 1)))) break;
+          if (!(await exists(paths[i]!))) await rename(runFile(runDir, i), paths[i]!);
         }
       }
     } catch {

@@ -62,7 +62,7 @@ export function segmentFrames(l: Pick<SegmentLayout, "frames" | "tailFrames">): 
 export type EntryPart = "whole" | "tail";
 
 /** Where in the source a part starts (seconds), and how many output frames it renders. */
-function partWindow(spec: SegmentSpec, part: EntryPart): { start: number; frames: number } {
+export function partWindow(spec: SegmentSpec, part: EntryPart): { start: number; frames: number } {
   const l = spec.layout;
   if (part === "whole") return { start: Math.max(0, spec.entry.sourceStart), frames: l.frames };
   return { start: Math.max(0, spec.entry.sourceStart) + segmentSeconds(l.frames - l.tailFrames, spec.target.fps), frames: l.tailFrames };
