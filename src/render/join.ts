@@ -1,7 +1,7 @@
 /**
  * Argument builders for joining (pure data, unit-tested as exact arrays): the concat list for the
- * stream-copied picture, the audio join with acrossfades, the loudness gain, and the final mux
- * (gain, chapters, faststart).
+ * stream-copied picture, the audio join with acrossfades, the loudness gain and the audio encode,
+ * and the final mux (streams copied, chapters, faststart).
  */
 import { chain, graphToString, type FilterChain, type FilterNode } from "./filtergraph.ts";
 import type { TimelineLayout } from "./layout.ts";
@@ -77,7 +77,7 @@ export function isMeasurable(integrated: number): boolean {
  * compensated, no auto level) holds the peaks. This replaces two loudnorm passes (loudnorm runs
  * at 192 kHz: ~1.1 s per pass on the same audio). Limiting lowers the loudness a little (speech
  * with clipped peaks lost 1.4 LU under 7.5 dB of limiting): an `ebur128` (no peak scan) in the
- * same pass reports what was reached, and the caller runs the mux again with a `correction`
+ * same pass reports what was reached, and the caller runs the encode again with a `correction`
  * when it missed by more than half a LU. Without a usable measurement (silence) no gain is applied.
  */
 export function gainChain(target: number, measured: MeasuredLoudness | null, input: string, output: string): FilterChain {
