@@ -136,7 +136,7 @@ test("index through the API with two workers; kill -9 one mid-job: the other fin
   }
   // The killed job was finished by worker b, which took it over.
   expect(b.lines.some((l) => l.includes(`job index.file ${victim.id}: started`) && l.includes("taken over from a lost worker"))).toBe(true);
-  expect(b.lines.some((l) => l.includes(`job index.file ${victim.id}: completed`))).toBe(true);
+  await until(`worker b to log job ${victim.id} completed`, () => b.lines.some((l) => l.includes(`job index.file ${victim.id}: completed`)), 30_000);
   expect(a.lines.some((l) => l.includes(`job index.file ${victim.id}: completed`))).toBe(false);
 
   const clips = await rawRows<{ file_path: string; status: string }>(tdb.database, sql`SELECT file_path, status FROM video_clips ORDER BY file_path`);
@@ -184,7 +184,8 @@ test("a production through the API; kill -9 of the worker rendering it: another 
   expect(Math.abs(done.final_duration - 10) / 10).toBeLessThanOrEqual(0.02);
   expect(existsSync(done.video_path)).toBe(true);
   expect(other.lines.some((l) => /job production\.run \S+: started .*taken over from a lost worker/.test(l))).toBe(true);
-  expect(other.lines.some((l) => /job production\.run \S+: completed/.test(l))).toBe(true);
+  // The job's own "completed" line comes after the production row says so: wait for it.
+  await until("the taking-over worker to log the job completed", () => other.lines.some((l) => /job production\.run \S+: completed/.test(l)), 30_000);
   // One production row, and each picked clip once in its clip list.
   const rows = await rawRows<{ n: number }>(tdb.database, sql`SELECT count(*)::int AS n FROM video_productions WHERE production_id = ${id}`);
   expect(rows[0]!.n).toBe(1);
