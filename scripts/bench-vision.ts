@@ -42,7 +42,7 @@ export async function benchVision(repeat = 2): Promise<BenchRow[]> {
   const humanLoad = performance.now() - t0;
   if ("absent" in m) console.error(`human: ${m.absent}`);
   else {
-    rows.push({ model: "objects (CenterNet, letterboxed)", width: 320, frames: frames.length, msPerFrame: await time(frames, (f) => m.detectObjects(f)) });
+    rows.push({ model: "objects (CenterNet, at the frame's aspect)", width: 320, frames: frames.length, msPerFrame: await time(frames, (f) => m.detectObjects(f)) });
     rows.push({ model: "faces (BlazeFace)", width: 320, frames: frames.length, msPerFrame: await time(frames, (f) => m.detectFaces(f)) });
     rows.push({ model: "pose (MoveNet lightning)", width: 320, frames: frames.length, msPerFrame: await time(frames, (f) => m.estimatePose(f)) });
     rows.push({ model: "objects+faces+pose (analyseFrame)", width: 320, frames: frames.length, msPerFrame: await time(frames, (f) => m.analyseFrame(f)) });

