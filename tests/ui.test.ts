@@ -82,11 +82,17 @@ describe("the browser UI", () => {
     await page.goto(`${base}/`);
     expect(page.url()).toContain("/login?next=%2F");
     await shot("01-sign-in");
-    await page.fill("#token", "wrong-token");
-    await page.click("button[type=submit]");
+    // Each sign-in waits for the server's answer itself (up to two minutes on a loaded machine), so
+    // a slow answer is told apart from a wrong one: once in CI the page showed no alert in 30 s.
+    const signIn = async (token: string) => {
+      await page.fill("#token", token);
+      const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login", { timeout: 120_000 }), page.click("button[type=submit]")]);
+      await page.waitForLoadState("domcontentloaded");
+      return res.status();
+    };
+    expect(await signIn("wrong-token")).toBe(401);
     await expect(page.locator("[role=alert]").textContent()).resolves.toContain("not valid");
-    await page.fill("#token", TOKEN);
-    await page.click("button[type=submit]");
+    expect(await signIn(TOKEN)).toBe(303);
     await page.waitForURL(`${base}/`);
     await expect(page.locator("h1").textContent()).resolves.toBe("Library");
     await shot("02-library");

@@ -167,10 +167,14 @@ async function loadCenterNet(tf: Tf, modelUrl: string, minConfidence: number, ma
     const size = centerNetSize(frame.width, frame.height);
     const input = tf.tensor4d(new Float32Array(frame.data), [1, frame.height, frame.width, 3], "float32");
     const resized = tf.image.resizeBilinear(input, [size.height, size.width]);
-    sizeFor(size.width, size.height);
-    // execute() is synchronous: no other frame can change the constants while it runs.
-    const out = model.execute(resized, ["tower_0/detections"]);
-    tf.dispose([input, resized]);
+    let out: TfTensor;
+    try {
+      sizeFor(size.width, size.height);
+      // execute() is synchronous: no other frame can change the constants while it runs.
+      out = model.execute(resized, ["tower_0/detections"]);
+    } finally {
+      tf.dispose([input, resized]);
+    }
     // Rows of [x0, y0, x1, y1, score, class] in network pixels, best first.
     const rows = ((await out.array()) as number[][][])[0]!;
     const boxes = tf.tensor(rows.flatMap((r) => [r[1]!, r[0]!, r[3]!, r[2]!]), [rows.length, 4], "float32");
