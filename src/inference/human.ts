@@ -124,6 +124,9 @@ interface GraphModel {
   executor: { weightMap: Record<string, TfTensor[]>; graph: { inputs: { attrParams: Record<string, { value: unknown }> }[] } };
 }
 
+/** A frame as the float NHWC batch of one that every model here takes (0..255, not normalised). */
+const frameTensor = (tf: Tf, frame: RgbFrame): TfTensor => tf.tensor4d(new Float32Array(frame.data), [1, frame.height, frame.width, 3], "float32");
+
 /** Network input for a frame: the long side at 512, the short side its share rounded to the stride (32). */
 export function centerNetSize(width: number, height: number): { width: number; height: number } {
   const short = (s: number, l: number) => Math.max(32, Math.round((CENTERNET_SIDE * s) / l / 32) * 32);
@@ -165,7 +168,7 @@ async function loadCenterNet(tf: Tf, modelUrl: string, minConfidence: number, ma
   };
   return async (frame: RgbFrame): Promise<Detection[]> => {
     const size = centerNetSize(frame.width, frame.height);
-    const input = tf.tensor4d(new Float32Array(frame.data), [1, frame.height, frame.width, 3], "float32");
+    const input = frameTensor(tf, frame);
     const resized = tf.image.resizeBilinear(input, [size.height, size.width]);
     let out: TfTensor;
     try {
@@ -238,7 +241,7 @@ export async function createHumanModels(opts: HumanOptions = {}): Promise<Vision
   // Human merges a per-call config into its own for good (detect() keeps it), so every call
   // states both switches: a pose-only call must not leave faces off for the next frame.
   const run = async (frame: RgbFrame, what: { faces?: boolean; pose?: boolean }) => {
-    const t = human.tf.tensor4d(Float32Array.from(frame.data), [1, frame.height, frame.width, 3], "float32");
+    const t = frameTensor(human.tf, frame);
     try {
       return await human.detect(t, { face: { enabled: !!what.faces }, body: { enabled: !!what.pose } });
     } finally {
